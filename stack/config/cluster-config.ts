@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * The one config file for a Gauntlet stack: topology plus every service's settings.
+ * A superset of the Open-AutoGLM seed's `config-cluster.yaml` (cluster_name, worker_replicas, model_path,
+ * resource_limits). Every field has a default, so an empty file is a valid (default) stack.
+ */
+
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+export const latencyModelSchema = z.strictObject({
+  /** Decode step at batch 1, ms: weight streaming floor at ~70 % of A100-80GB SXM bandwidth. */
+  decode_base_ms: z.number().min(0).max(10_000).default(13.2),
+  /** Extra decode ms per running sequence (compute grows with batch). */
+  decode_per_seq_ms: z.number().min(0).max(1_000).default(0.042),
+  /** Extra decode ms per running sequence per 1,000 tokens of its context (KV reads). */
+  decode_per_seq_per_kctx_ms: z.number().min(0).max(1_000).default(0.028),
+  /** Prefill: fixed ms per prefill pass. */
+  prefill_base_ms: z.number().min(0).max(10_000).default(10),
+  /** Prefill: ms per prompt token. */
+  prefill_per_token_ms: z.number().min(0).max(1_000).default(0.09),
+  /** Prefill: ms per prompt token squared (attention). */
+  prefill_per_token_sq_ms: z.number().min(0).max(1).default(1.6e-6),
+  /** Tensor-parallel speed-up factor applied to both phases when tensor_parallel > 1 (NVLink TP2). */
+  tensor_parallel_factor: z.number().min(0.1).max(1).default(0.7),
+});
+
+export const workerSchema = z.strictObject({
+  gpu: z.enum(['a100-80gb-sxm', 'a100-80gb-pcie', 'a100-40gb']).default('a100-80gb-sxm'),
+  tensor_parallel: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** Most sequences decoding at once on one worker (vLLM's max_num_seqs). */
+  max_running_seqs: positiveInt(4096).default(256),
+  /** Most prompt tokens prefilled in one pass (vLLM's max_num_batched_tokens). */
+  max_prefill_tokens: positiveInt(1_000_000).default(8192),
+  /** KV-cache capacity in tokens: GLM-4-9B at 40 KiB/token in ~51 GiB (A100-80GB, 0.9 memory use). */
+  kv_cache_tokens: positiveInt(100_000_000).default(1_300_000),
+  /** Multiplies every step: 1 is a healthy GPU; the knob a release gate's planted regression turns. */
+  slowdown: z.number().min(1).max(1000).default(1),
+  latency: latencyModelSchema.default(latencyModelSchema.parse({})),
+});
+
+export const batcherSchema = z.strictObject({
+  replicas: positiveInt(64).default(2),
+  /** Most requests in one batch, and most sequences this batcher keeps in flight on one worker. */
+  max_batch_size: positiveInt(1024).default(32),
+  /** How long the oldest queued request may wait for a batch to fill. */
+  max_batch_delay_ms: z.number().min(0).max(10_000).default(5),
+  /** Queue bound; a full queue answers 429 with Retry-After (the seed's peak-shaving queue). */
+  max_queue: positiveInt(1_000_000).default(2048),
+  redispatch: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      max_attempts: positiveInt(10).default(3),
+    })
+    .default({ enabled: true, max_attempts: 3 }),
+  /** A worker that sends no first token within this time is treated as failed for that batch. */
+  first_token_timeout_ms: positiveInt(600_000).default(10_000),
+  /** Consecutive dispatch failures before a worker is taken out of rotation for eject_ms. */
+  worker_eject_after_failures: positiveInt(100).default(1),
+  worker_eject_ms: positiveInt(600_000).default(5_000),
+});
+
+export const gatewaySchema = z.strictObject({
+  replicas: z.literal(1).default(1),
+  /** Bearer keys; when empty the harness generates one per run and prints it. */
+  api_keys: z.array(z.string().min(8).max(200)).max(100).default([]),
+  max_body_bytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
+  max_tokens_limit: positiveInt(131_072).default(4096),
+  default_max_tokens: positiveInt(131_072).default(16),
+  batcher_eject_after_failures: positiveInt(100).default(3),
+  batcher_eject_ms: positiveInt(600_000).default(5_000),
+  request_timeout_ms: positiveInt(3_600_000).default(60_000),
+});
+
+export const etcdSchema = z.strictObject({
+  members: z.union([z.literal(1), z.literal(3)]).default(3),
+  lease_ttl_s: positiveInt(60).default(3),
+});
+
+export const nodeSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      /^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/,
+      'a lowercase DNS label (a-z, 0-9, -), at most 42 characters',
+    ),
+  gpus: positiveInt(16).default(2),
+});
+
+export const clusterConfigSchema = z
+  .strictObject({
+    cluster_name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/, 'a lowercase DNS label (a-z, 0-9, -)')
+      .default('gauntlet'),
+    model_name: z.string().min(1).max(200).default('glm-4-9b-chat'),
+    model_path: z.string().min(1).max(4096).default('/models/glm-4-9b-chat'),
+    /** Seed field: total workers. When given with `nodes`, it must match their GPU count. */
+    worker_replicas: positiveInt(1024).optional(),
+    /** Seed field; `gpu` is GPUs per worker node when `nodes` is not given. */
+    resource_limits: z
+      .strictObject({
+        cpu: z.union([z.string(), z.number()]).optional(),
+        memory: z.string().optional(),
+        gpu: positiveInt(16).default(2),
+      })
+      .default({ gpu: 2 }),
+    nodes: z.array(nodeSchema).min(1).max(256).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
+    etcd: etcdSchema.default(etcdSchema.parse({})),
+    gateway: gatewaySchema.default(gatewaySchema.parse({})),
+    batchers: batcherSchema.default(batcherSchema.parse({})),
+    worker: workerSchema.default(workerSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    if (config.nodes) {
+      const names = new Set<string>();
+      config.nodes.forEach((node, index) => {
+        if (names.has(node.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['nodes', index, 'name'],
+            message: `duplicate node name "${node.name}"`,
+          });
+        }
+        names.add(node.name);
+      });
+      const gpus = config.nodes.reduce((sum, node) => sum + node.gpus, 0);
+      if (config.worker_replicas !== undefined && config.worker_replicas !== gpus) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['worker_replicas'],
+          message: `must equal the GPUs of all nodes (${gpus}), one worker per GPU; or leave it out`,
+        });
+      }
+    }
+  });
+
+export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
+type ParsedClusterConfig = z.output<typeof clusterConfigSchema>;
+export type LatencyModelConfig = z.output<typeof latencyModelSchema>;
+export type WorkerConfig = z.output<typeof workerSchema>;
+export type BatcherConfig = z.output<typeof batcherSchema>;
+export type GatewayConfig = z.output<typeof gatewaySchema>;
+export type NodeConfig = z.output<typeof nodeSchema>;
+
+/** The validated config with the topology resolved: `nodes` always present, `worker_replicas` derived. */
+export type ClusterConfig = Omit<ParsedClusterConfig, 'nodes' | 'worker_replicas'> & {
+  nodes: NodeConfig[];
+  worker_replicas: number;
+};
+
+export function resolveTopology(parsed: ParsedClusterConfig): ClusterConfig {
+  const perNode = parsed.resource_limits.gpu;
+  let nodes = parsed.nodes;
+  if (!nodes) {
+    const workers = parsed.worker_replicas ?? 2 * perNode;
+    const count = Math.ceil(workers / perNode);
+    nodes = Array.from({ length: count }, (_, i) => ({
+      name: `node-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}`,
+      gpus: i === count - 1 ? workers - perNode * (count - 1) : perNode,
+    }));
+  }
+  const worker_replicas = nodes.reduce((sum, node) => sum + node.gpus, 0);
+  return { ...parsed, nodes, worker_replicas };
+}

@@ -1,0 +1,53 @@
+/**
+ * Batcher -> worker. `POST /v1/batch` with a BatchRequest; the answer is `application/x-ndjson`, one
+ * WorkerEvent a line, ending when every item is done or failed. One `step` line carries the tokens that
+ * one model step produced for all sequences of this batch, so a batch of 32 costs one line a step.
+ */
+export interface BatchItem {
+  id: string;
+  promptTokens: number;
+  maxTokens: number;
+  seed: number;
+}
+
+export interface BatchRequest {
+  batchId: string;
+  items: BatchItem[];
+}
+
+export type WorkerErrorCode =
+  | 'kv_cache_exhausted'
+  | 'worker_busy'
+  | 'draining'
+  | 'gpu_error'
+  | 'gpu_oom'
+  | 'bad_request';
+
+export type WorkerEvent =
+  /** Tokens from one prefill or decode step: [requestId, tokenId] pairs. */
+  | { t: 'step'; tokens: Array<[string, number]> }
+  | { t: 'done'; id: string; promptTokens: number; completionTokens: number; finishReason: 'length' | 'stop' }
+  | { t: 'err'; id: string; code: WorkerErrorCode; message: string };
+
+/** Errors a batcher may retry on another worker when the request has no token yet. */
+export const retryableWorkerErrors: ReadonlySet<WorkerErrorCode> = new Set([
+  'kv_cache_exhausted',
+  'worker_busy',
+  'draining',
+  'gpu_error',
+  'gpu_oom',
+]);
+
+/** Admin fault injection, `POST /admin/faults` with `Authorization: Bearer <admin token>`. */
+export interface GpuFaults {
+  /** Multiplies every step's time (>= 1). */
+  slowdown?: number;
+  /** Probability in [0, 1] that a sequence fails with gpu_error at its next step. */
+  errorRate?: number;
+  /** Stops all progress: no step runs, connections stay open. */
+  hang?: boolean;
+  /** Kills the process at once (like a GPU fault taking the worker down, or a SIGKILL). */
+  crash?: boolean;
+  /** CUDA out of memory: every running sequence fails with gpu_oom, and so does every new batch. */
+  oom?: boolean;
+}
