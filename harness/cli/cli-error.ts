@@ -1,0 +1,27 @@
+import { ConfigError } from '../config/config-error.js';
+import { StackStartError } from '../platform/local/local-platform.js';
+import { exitCodes } from './exit-codes.js';
+
+/** A failure the user can act on from its message alone: printed without a stack trace. */
+export class UserFacingError extends Error {
+  override readonly name = 'UserFacingError';
+  constructor(
+    message: string,
+    readonly exitCode: number = exitCodes.error,
+  ) {
+    super(message);
+  }
+}
+
+/** Prints an error the way a user should see it and returns the exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof UserFacingError || error instanceof StackStartError) {
+    process.stderr.write(`gauntlet: ${error.message}\n`);
+    return error instanceof UserFacingError ? error.exitCode : exitCodes.error;
+  }
+  const err = error as Error;
+  process.stderr.write(`gauntlet: internal error: ${err?.message ?? String(error)}\n`);
+  if (process.env.GAUNTLET_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  else process.stderr.write('(set GAUNTLET_DEBUG=1 for the stack trace)\n');
+  return exitCodes.error;
+}

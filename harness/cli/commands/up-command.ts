@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { loadClusterConfig } from '../../config/load-cluster-config.js';
+import type { PlatformName, StackDescription } from '../../platform/platform.js';
+import { exitCodes } from '../exit-codes.js';
+import { parsePlatformName, platformFor } from '../platforms.js';
+
+interface UpFlags {
+  platform: PlatformName;
+  config?: string;
+  detach?: boolean;
+  json?: boolean;
+}
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('bring the reference stack up; stays in the foreground until Ctrl-C unless --detach')
+    .option('--platform <name>', 'where to run it: local', parsePlatformName, 'local')
+    .option('--config <file>', 'cluster config YAML (default: the documented default stack)')
+    .option(
+      '--detach',
+      'return once everything is ready and leave the stack running (stop it with gauntlet down)',
+    )
+    .option('--json', 'print {gateway, apiKey, components} as JSON')
+    .action(async (flags: UpFlags) => {
+      const config = loadClusterConfig(flags.config);
+      const log = flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
+      const stack = await platformFor(flags.platform).up(config, { detached: flags.detach ?? false, log });
+      print(stack.describe(), flags.json ?? false);
+      if (flags.detach) return;
+      process.stderr.write('stack is up; press Ctrl-C to stop it\n');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stderr.write('stopping the stack...\n');
+      await stack.down();
+      process.exitCode = exitCodes.interrupted;
+    });
+}
+
+function print(description: StackDescription, json: boolean): void {
+  if (json) {
+    const { gateway, apiKey, components, runId, runDir } = description;
+    process.stdout.write(`${JSON.stringify({ gateway, apiKey, components, runId, runDir })}\n`);
+    return;
+  }
+  process.stdout.write(
+    `gateway  ${description.gateway}\napi key  ${description.apiKey}\nrun dir  ${description.runDir}\n`,
+  );
+  for (const c of description.components) {
+    process.stdout.write(
+      `  ${c.role.padEnd(8)} ${c.id.padEnd(16)} node=${c.node.padEnd(8)} pid=${String(c.pid).padEnd(8)} ${c.url ?? ''}\n`,
+    );
+  }
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterConfig } from '../../../stack/config/cluster-config.js';
+import { clusterConfigKey } from '../../../stack/protocol/registry-keys.js';
+import { parseReadyLine } from '../../../stack/runtime/ready-line.js';
+import { type ServiceEnv, serviceEnvVar } from '../../../stack/runtime/service-env.js';
+import { tailOf } from '../../process/log-tail.js';
+import { SupervisedProcess } from '../../process/supervised-process.js';
+import { waitForLogLine } from '../../process/wait-for-log-line.js';
+import { runsDir } from '../../state/gauntlet-home.js';
+import { serviceEntry, toolPath } from '../../util/project-root.js';
+import type { Platform, StackHandle, UpOptions } from '../platform.js';
+import { planEtcdCluster, waitForEtcdHealthy } from './etcd-cluster.js';
+import { type Launched, LocalComponent } from './local-component.js';
+import { LocalStack } from './local-stack.js';
+import { waitForStackReady } from './wait-for-stack-ready.js';
+
+/** Control-plane components (etcd, gateway, batchers) share one notional node on the local platform. */
+export const controlNode = 'control';
+
+export class StackStartError extends Error {
+  override readonly name = 'StackStartError';
+}
+
+/** The embedded default platform: every component a process on 127.0.0.1, free ports, logs in a run folder. */
+export class LocalPlatform implements Platform {
+  readonly name = 'local' as const;
+
+  async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
+    const log = options.log ?? (() => {});
+    const detached = options.detached ?? false;
+    const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+    const runId = newRunId();
+    const runDir = join(options.runsDir ?? runsDir(), runId);
+    const logsDir = join(runDir, 'logs');
+    mkdirSync(logsDir, { recursive: true });
+    const apiKey = config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`;
+    const adminToken = `adm-${randomBytes(16).toString('hex')}`;
+    const etcdSpecs = await planEtcdCluster(config.etcd.members, join(runDir, 'etcd'), runId);
+    const etcdEndpoints = etcdSpecs.map((m) => m.clientUrl);
+    const stack = new LocalStack(runId, config, runDir, apiKey, adminToken, etcdEndpoints, detached);
+    const save = () => stack.saveState();
+    const started = Date.now();
+
+    try {
+      // etcd: every member must be running before any can elect a leader, so launch them together.
+      const etcdComponents = etcdSpecs.map((spec) => {
+        const logFile = join(logsDir, `${spec.id}.log`);
+        const component: LocalComponent = new LocalComponent(
+          'etcd',
+          spec.id,
+          controlNode,
+          logFile,
+          async () => {
+            const proc = SupervisedProcess.start({
+              command: toolPath('etcd'),
+              args: spec.args,
+              logFile,
+              detached,
+            });
+            component.adopt({ process: proc, url: spec.clientUrl });
+            await waitForEtcdHealthy(spec.clientUrl, readyTimeoutMs, () => proc.exited);
+            return { process: proc, url: spec.clientUrl };
+          },
+          save,
+        );
+        stack.add(component);
+        return component;
+      });
+      await startAll(etcdComponents);
+      await putClusterConfig(etcdEndpoints[0] ?? '', config);
+      log(`etcd ready: ${etcdSpecs.length} member(s) in ${Date.now() - started} ms`);
+
+      const baseEnv = { host: '127.0.0.1', port: 0, etcdEndpoints, adminToken, apiKeys: [apiKey], config };
+      const services: LocalComponent[] = [];
+      const addService = (env: Omit<ServiceEnv, keyof typeof baseEnv>) => {
+        const full: ServiceEnv = { ...baseEnv, ...env };
+        const logFile = join(logsDir, `${env.id}.log`);
+        const component: LocalComponent = new LocalComponent(
+          env.role,
+          env.id,
+          env.node,
+          logFile,
+          () => launchService(full, logFile, detached, readyTimeoutMs, (l) => component.adopt(l)),
+          save,
+        );
+        stack.add(component);
+        services.push(component);
+      };
+      for (const node of config.nodes) {
+        for (let gpu = 0; gpu < node.gpus; gpu++) {
+          addService({ role: 'worker', id: `${node.name}-gpu${gpu}`, node: node.name, gpuIndex: gpu });
+        }
+      }
+      for (let i = 0; i < config.batchers.replicas; i++) {
+        addService({ role: 'batcher', id: `batcher-${i}`, node: controlNode });
+      }
+      addService({ role: 'gateway', id: 'gateway-0', node: controlNode });
+      await startAll(services);
+      const gateway = stack.components({ role: 'gateway' })[0];
+      stack.gatewayUrl = gateway?.url ?? '';
+      stack.saveState();
+      await waitForStackReady(stack, readyTimeoutMs);
+      writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
+      log(
+        `stack ready in ${Date.now() - started} ms: ${stack.components().length} components, gateway ${stack.gatewayUrl}`,
+      );
+      return stack;
+    } catch (error) {
+      await stack.down();
+      throw error;
+    }
+  }
+}
+
+async function startAll(components: LocalComponent[]): Promise<void> {
+  const results = await Promise.allSettled(components.map((c) => c.start()));
+  const failures = results.flatMap((result, i) => {
+    const component = components[i];
+    if (result.status === 'fulfilled' || !component) return [];
+    const reason = (result.reason as Error).message;
+    return [
+      `${component.role} ${component.id} did not come up: ${reason}\n--- last lines of ${component.logFile}\n${tailOf(component.logFile)}`,
+    ];
+  });
+  if (failures.length > 0) throw new StackStartError(failures.join('\n\n'));
+}
+
+async function launchService(
+  env: ServiceEnv,
+  logFile: string,
+  detached: boolean,
+  readyTimeoutMs: number,
+  adopt: (launched: Launched) => void,
+): Promise<Launched> {
+  const proc = SupervisedProcess.start({
+    command: process.execPath,
+    args: ['--enable-source-maps', serviceEntry(env.role)],
+    env: { ...process.env, [serviceEnvVar]: JSON.stringify(env) },
+    logFile,
+    detached,
+  });
+  adopt({ process: proc, url: undefined });
+  const ready = await waitForLogLine(logFile, parseReadyLine, {
+    timeoutMs: readyTimeoutMs,
+    exited: () => proc.exited,
+  });
+  return { process: proc, url: ready.url };
+}
+
+async function putClusterConfig(endpoint: string, config: ClusterConfig): Promise<void> {
+  // etcd's gRPC gateway (v3 JSON API) keeps the harness free of a gRPC client for this one write.
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const response = await fetch(`${endpoint}/v3/kv/put`, {
+    method: 'POST',
+    body: JSON.stringify({
+      key: b64(clusterConfigKey(config.cluster_name)),
+      value: b64(JSON.stringify(config)),
+    }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok)
+    throw new StackStartError(`writing the cluster config to etcd failed: HTTP ${response.status}`);
+}
+
+function newRunId(): string {
+  const now = new Date();
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,104 @@
+import type { ClusterConfig } from '../../../stack/config/cluster-config.js';
+import { identityOf } from '../../process/process-identity.js';
+import type { SupervisedProcess } from '../../process/supervised-process.js';
+import { removeStackState, type StackState, saveStackState } from '../../state/stack-state.js';
+import {
+  type ComponentHandle,
+  type ComponentSelector,
+  matches,
+  type StackDescription,
+  type StackHandle,
+} from '../platform.js';
+import type { LocalComponent } from './local-component.js';
+
+/** Teardown order: entry point first so no new work arrives, etcd last so services can deregister. */
+const stopOrder = ['gateway', 'batcher', 'worker', 'etcd'] as const;
+
+export class LocalStack implements StackHandle {
+  readonly platform = 'local' as const;
+  gatewayUrl = '';
+  private readonly all: LocalComponent[] = [];
+  private readonly helpers: Array<{ kind: string; process: SupervisedProcess; stop(): Promise<void> }> = [];
+  private stopped = false;
+
+  constructor(
+    readonly runId: string,
+    readonly config: ClusterConfig,
+    readonly runDir: string,
+    readonly apiKey: string,
+    readonly adminToken: string,
+    readonly etcdEndpoints: string[],
+    private readonly detached: boolean,
+  ) {}
+
+  add(component: LocalComponent): void {
+    this.all.push(component);
+  }
+
+  addHelper(kind: string, process: SupervisedProcess, stop: () => Promise<void>): void {
+    this.helpers.push({ kind, process, stop });
+    this.saveState();
+  }
+
+  components(selector?: ComponentSelector): ComponentHandle[] {
+    return this.all.filter((c) => matches(c, selector));
+  }
+
+  component(id: string): ComponentHandle {
+    const found = this.all.find((c) => c.id === id);
+    if (!found) throw new Error(`no component "${id}"; components: ${this.all.map((c) => c.id).join(', ')}`);
+    return found;
+  }
+
+  nodes(): string[] {
+    return [...new Set(this.all.map((c) => c.node))];
+  }
+
+  describe(): StackDescription {
+    return {
+      runId: this.runId,
+      platform: 'local',
+      gateway: this.gatewayUrl,
+      apiKey: this.apiKey,
+      runDir: this.runDir,
+      components: this.all.map(({ role, id, node, pid, url }) => ({ role, id, node, pid, url })),
+    };
+  }
+
+  /** Records every started process on disk, so `gauntlet down` can clean up after a crash. */
+  saveState(): void {
+    if (this.stopped) return;
+    const state: StackState = {
+      runId: this.runId,
+      platform: 'local',
+      detached: this.detached,
+      owner: identityOf(process.pid),
+      createdAt: new Date().toISOString(),
+      runDir: this.runDir,
+      gateway: this.gatewayUrl || undefined,
+      apiKey: this.apiKey,
+      components: this.all.flatMap((c) =>
+        c.process ? [{ role: c.role, id: c.id, node: c.node, url: c.url, ...c.process.identity }] : [],
+      ),
+      helpers: this.helpers.map((h) => ({ kind: h.kind, ...h.process.identity })),
+    };
+    saveStackState(state);
+  }
+
+  async down(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    // Thaw first: a frozen process cannot act on SIGTERM and would only die at SIGKILL.
+    await Promise.all(this.all.map((c) => c.thaw()));
+    await Promise.all(this.helpers.map((h) => h.stop()));
+    for (const role of stopOrder) {
+      const graceMs = role === 'etcd' ? 2_000 : 1_500;
+      await Promise.all(this.all.filter((c) => c.role === role).map((c) => c.stop(graceMs)));
+    }
+    removeStackState(this.runId);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down();
+  }
+}
