@@ -23,7 +23,7 @@ export class SupervisedProcess {
   private readonly exitPromise: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(
-    private readonly child: ChildProcess,
+    child: ChildProcess,
     readonly logFile: string,
   ) {
     const pid = child.pid;
