@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../harness/util/project-root.js';
+import { type BenchTarget, benchSections } from './sections.js';
+
+/**
+ * `npm run bench`: measures side by side in one run and writes bench/results.json (figures, targets,
+ * pass/miss per figure, and the raw details) and prints a table. Not a test: speed is measured, not asserted.
+ * `--only a,b` runs some sections; their figures replace those keys in the existing results file.
+ */
+async function main(): Promise<void> {
+  const onlyIndex = process.argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : undefined;
+  process.env.GAUNTLET_HOME ??= join(projectRoot(), '.gauntlet', 'bench');
+  const file = join(projectRoot(), 'bench', 'results.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchFile) : undefined;
+  const results: BenchFile = {
+    measuredAt: new Date().toISOString(),
+    machine: `${(await import('node:os')).cpus().length} cores, Node ${process.versions.node}`,
+    figures: { ...(only ? previous?.figures : {}) },
+    details: { ...(only ? previous?.details : {}) },
+  };
+  for (const section of benchSections) {
+    if (only && !only.has(section.name)) continue;
+    process.stderr.write(`bench: ${section.name}...\n`);
+    const started = Date.now();
+    try {
+      const { figures, details } = await section.run();
+      for (const [key, value] of Object.entries(figures)) {
+        results.figures[key] = {
+          value,
+          target: section.targets[key],
+          met: meets(value, section.targets[key]),
+        };
+      }
+      results.details[section.name] = details;
+    } catch (error) {
+      results.details[section.name] = { error: (error as Error).message };
+      process.stderr.write(`bench: ${section.name} failed: ${(error as Error).message}\n`);
+    }
+    process.stderr.write(`bench: ${section.name} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  mkdirSync(join(projectRoot(), 'bench'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+interface BenchFile {
+  measuredAt: string;
+  machine: string;
+  figures: Record<string, { value: number; target: BenchTarget | undefined; met: boolean | undefined }>;
+  details: Record<string, unknown>;
+}
+
+function meets(value: number, target: BenchTarget | undefined): boolean | undefined {
+  if (!target) return undefined;
+  return target.op === '<=' ? value <= target.value : value >= target.value;
+}
+
+function printTable(results: BenchFile): void {
+  const rows = Object.entries(results.figures).map(([key, f]) => [
+    key,
+    String(f.value),
+    f.target ? `${f.target.op} ${f.target.value}` : '',
+    f.met === undefined ? '' : f.met ? 'met' : 'MISSED',
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), 8));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 8)).join('  ');
+  process.stdout.write(`${line(['figure', 'value', 'target', ''])}\n`);
+  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+  process.stdout.write(`written to bench/results.json\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
