@@ -1,0 +1,97 @@
+import { registryPrefix, type WorkerRecord, workerKey } from '../protocol/registry-keys.js';
+import { createEtcdClient } from '../runtime/etcd-client.js';
+import { announceReady } from '../runtime/ready-line.js';
+import { Registration } from '../runtime/registration.js';
+import { readServiceEnv } from '../runtime/service-env.js';
+import { serviceLogger } from '../runtime/service-log.js';
+import { startWorkerServer } from './worker-server.js';
+
+/**
+ * Process entry of one simulated GPU worker: listen, register in etcd under a lease, print the ready line.
+ * SIGTERM or SIGINT: mark the record draining (batchers stop sending), finish what is in flight, deregister,
+ * close, exit 0.
+ */
+
+/** Registering retries this long while etcd is not answering (a member may still be starting). */
+const registerDeadlineMs = 30_000;
+
+async function main(): Promise<void> {
+  const env = readServiceEnv();
+  const log = serviceLogger('worker', env.id);
+  const config = env.config;
+
+  const server = await startWorkerServer({
+    id: env.id,
+    node: env.node,
+    gpuIndex: env.gpuIndex,
+    host: env.host,
+    port: env.port,
+    adminToken: env.adminToken,
+    worker: config.worker,
+    seed: config.seed,
+    startReady: false,
+    log,
+  });
+  const url = env.advertiseUrl ?? server.url;
+  const record: WorkerRecord = {
+    id: env.id,
+    node: env.node,
+    gpuIndex: env.gpuIndex ?? 0,
+    url,
+    maxRunningSeqs: server.worker.max_running_seqs,
+    state: 'ready',
+    startedAt: Date.now(),
+  };
+
+  const etcd = createEtcdClient(env.etcdEndpoints);
+  const key = workerKey(config.cluster_name, env.id);
+  let registration: Registration | undefined;
+  const deadline = Date.now() + registerDeadlineMs;
+  for (let attempt = 1; !registration; attempt++) {
+    try {
+      registration = await Registration.create(etcd, key, record, config.etcd.lease_ttl_s, log);
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        log(
+          `could not register under ${registryPrefix(config.cluster_name)} in etcd: ${(error as Error).message}`,
+        );
+        await server.close();
+        etcd.close();
+        process.exit(1);
+      }
+      if (attempt === 1) log(`etcd not reachable yet (${(error as Error).message}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  server.setReady(true);
+  log(
+    `listening on ${server.url} (advertised ${url}), ${server.worker.gpu} tp${server.worker.tensor_parallel}, ` +
+      `max ${server.worker.max_running_seqs} sequences, KV ${server.worker.kv_cache_tokens} tokens`,
+  );
+  announceReady(url);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: draining`);
+    const active = registration;
+    await active?.update({ ...record, state: 'draining' }).catch((error: Error) => {
+      log(`could not mark the registration draining: ${error.message}`);
+    });
+    // A sequence cannot outlive the gateway's request timeout, so neither does the drain.
+    await server.drain(config.gateway.request_timeout_ms);
+    await active?.revoke();
+    await server.close();
+    etcd.close();
+    log('drained and deregistered; exiting');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`worker failed to start: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
