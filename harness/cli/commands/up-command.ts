@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadClusterConfig } from '../../config/load-cluster-config.js';
 import type { PlatformName, StackDescription } from '../../platform/platform.js';
 import { exitCodes } from '../exit-codes.js';
+import { listenForInterrupt } from '../interrupt.js';
 import { parsePlatformName, platformFor } from '../platforms.js';
 
 interface UpFlags {
@@ -25,18 +26,24 @@ export function registerUp(program: Command): void {
     .action(async (flags: UpFlags) => {
       const config = loadClusterConfig(flags.config);
       const log = flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
-      const stack = await platformFor(flags.platform).up(config, { detached: flags.detach ?? false, log });
-      print(stack.describe(), flags.json ?? false);
-      if (flags.detach) return;
-      process.stderr.write('stack is up; press Ctrl-C to stop it\n');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      process.stderr.write('stopping the stack...\n');
-      await stack.down();
-      process.exitCode = exitCodes.interrupted;
+      const interrupt = listenForInterrupt();
+      try {
+        const stack = await platformFor(flags.platform).up(config, { detached: flags.detach ?? false, log });
+        if (flags.detach) {
+          print(stack.describe(), flags.json ?? false);
+          return;
+        }
+        if (!interrupt.received) {
+          print(stack.describe(), flags.json ?? false);
+          process.stderr.write('stack is up; press Ctrl-C to stop it\n');
+          await interrupt.signalled;
+        }
+        process.stderr.write('stopping the stack...\n');
+        await stack.down();
+        process.exitCode = exitCodes.interrupted;
+      } finally {
+        interrupt.dispose();
+      }
     });
 }
 

@@ -1,0 +1,100 @@
+import { type PromSample, parsePrometheusText, sumOf } from './prometheus-text.js';
+
+/** One scrape of the stack's server-side state, summed over components of a role. */
+export interface ServerMetricsPoint {
+  /** Unix ms. */
+  t: number;
+  queueDepth?: number;
+  /** Mean batch size of the batches formed since the previous scrape. */
+  batchSizeMean?: number;
+  batches?: number;
+  runningSequences?: number;
+  waitingSequences?: number;
+  kvCacheUsage?: number;
+  liveWorkers?: number;
+  gatewayInflight?: number;
+}
+
+export interface ScrapeTarget {
+  role: string;
+  id: string;
+  url: string;
+}
+
+/**
+ * Scrapes every component's /metrics once a second while a run lasts. A component that does not answer
+ * (killed by chaos, say) is skipped for that scrape; it never stops the run.
+ */
+export class MetricsScraper {
+  readonly points: ServerMetricsPoint[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private previousBatch: { sum: number; count: number } | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly targets: () => ScrapeTarget[],
+    private readonly intervalMs = 1_000,
+  ) {}
+
+  start(): this {
+    this.timer = setInterval(() => void this.scrapeOnce(), this.intervalMs);
+    return this;
+  }
+
+  async stop(): Promise<ServerMetricsPoint[]> {
+    clearInterval(this.timer);
+    return this.points;
+  }
+
+  async scrapeOnce(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const pages = await Promise.all(
+        this.targets().map(async (target) => {
+          try {
+            const response = await fetch(`${target.url}/metrics`, { signal: AbortSignal.timeout(800) });
+            return { role: target.role, samples: parsePrometheusText(await response.text()) };
+          } catch {
+            return { role: target.role, samples: [] as PromSample[] };
+          }
+        }),
+      );
+      const byRole = (role: string) => pages.filter((p) => p.role === role).flatMap((p) => p.samples);
+      const batcher = byRole('batcher');
+      const worker = byRole('worker');
+      const gateway = byRole('gateway');
+      const point: ServerMetricsPoint = { t: Date.now() };
+      const set = <K extends keyof ServerMetricsPoint>(key: K, value: ServerMetricsPoint[K] | undefined) => {
+        if (value !== undefined) point[key] = value;
+      };
+      set('queueDepth', sumOf(batcher, 'gauntlet_batcher_queue_depth'));
+      set('liveWorkers', maxOf(batcher, 'gauntlet_batcher_live_workers'));
+      set('runningSequences', sumOf(worker, 'gauntlet_worker_running_sequences'));
+      set('waitingSequences', sumOf(worker, 'gauntlet_worker_waiting_sequences'));
+      set('kvCacheUsage', maxOf(worker, 'gauntlet_worker_kv_cache_usage_ratio'));
+      set('gatewayInflight', sumOf(gateway, 'gauntlet_gateway_inflight_requests'));
+      const sum = sumOf(batcher, 'gauntlet_batcher_batch_size_sum');
+      const count = sumOf(batcher, 'gauntlet_batcher_batch_size_count');
+      if (sum !== undefined && count !== undefined) {
+        const prev = this.previousBatch;
+        // Counters restart when a batcher restarts; a negative delta means "start over".
+        if (prev && count >= prev.count) {
+          const batches = count - prev.count;
+          set('batches', batches);
+          if (batches > 0) set('batchSizeMean', (sum - prev.sum) / batches);
+        }
+        this.previousBatch = { sum, count };
+      }
+      this.points.push(point);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function maxOf(samples: PromSample[], name: string): number | undefined {
+  let max: number | undefined;
+  for (const s of samples) if (s.name === name) max = Math.max(max ?? Number.NEGATIVE_INFINITY, s.value);
+  return max;
+}
