@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runOpenLoop } from '../harness/load/open-loop-client.js';
 import type { StackHandle } from '../harness/platform/platform.js';
+import { tokenStream, tokenText } from '../stack/protocol/tokens.js';
 import {
   aliveProcesses,
   registeredWorkers,
@@ -59,6 +60,35 @@ describe('worker failure', () => {
     expect(result.errors).toBeGreaterThan(0);
   });
 
+  it('streams whose worker is SIGKILLed mid-answer continue on another worker, every token exactly once', async () => {
+    stack = await upLocalStack(small());
+    const s = stack;
+    const streams = Array.from({ length: 6 }, (_, i) =>
+      fetch(`${s.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: s.config.model_name,
+          messages: [{ role: 'user', content: `stream ${i}` }],
+          max_tokens: 60,
+          seed: 100 + i,
+          stream: true,
+        }),
+      }).then(async (r) => ({ worker: r.headers.get('x-gauntlet-worker-id'), sse: await r.text() })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await s.component('node-a-gpu0').kill('SIGKILL');
+    const results = await Promise.all(streams);
+    expect(results.some((r) => r.worker === 'node-a-gpu0')).toBe(true);
+    results.forEach((r, i) => {
+      const next = tokenStream(100 + i);
+      const expected = Array.from({ length: 60 }, () => tokenText(next())).join('');
+      expect(r.sse).not.toContain('"error"');
+      expect(contentOf(r.sse)).toBe(expected);
+      expect(r.sse).toContain('data: [DONE]');
+    });
+  });
+
   it('a dead worker leaves the registry within TTL + 1 s', async () => {
     stack = await upLocalStack(small());
     const s = stack;
@@ -100,3 +130,13 @@ describe('worker failure', () => {
     expect(await registeredWorkers(s)).not.toContain('node-a-gpu0');
   });
 });
+
+function contentOf(sse: string): string {
+  let text = '';
+  for (const line of sse.split('\n')) {
+    if (!line.startsWith('data: {')) continue;
+    const chunk = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
+    text += chunk.choices?.[0]?.delta?.content ?? '';
+  }
+  return text;
+}

@@ -256,12 +256,24 @@ export class BatchScheduler implements BatchEvents {
   itemFailed(batch: WorkerBatch, request: PendingRequest, failure: AttemptFailure): void {
     if (request.settled) return;
     const workerId = batch.workerId;
+    const { enabled, max_attempts, resume_streams } = this.config.redispatch;
     if (request.committed) {
-      request.cut(`worker ${workerId} failed after ${request.completionTokens} token(s): ${failure.cause}`);
-      this.settle(request, 'stream_cut');
+      const canResume = enabled && resume_streams && failure.retryable && request.attempts < max_attempts;
+      if (!canResume || this.closed) {
+        request.cut(`worker ${workerId} failed after ${request.completionTokens} token(s): ${failure.cause}`);
+        this.settle(request, 'stream_cut');
+        return;
+      }
+      // Migrate: the client keeps its stream; another worker continues from the last delivered token.
+      if (!request.failedWorkers) request.failedWorkers = [workerId];
+      else if (!request.failedWorkers.includes(workerId)) request.failedWorkers.push(workerId);
+      request.prepareResume();
+      this.queue.pushFront(request);
+      this.options.metrics.redispatches.inc();
+      this.options.metrics.streamsResumed.inc();
+      this.requestSchedule();
       return;
     }
-    const { enabled, max_attempts } = this.config.redispatch;
     if (failure.retryable && enabled && request.attempts < max_attempts && !this.closed) {
       if (!request.failedWorkers) request.failedWorkers = [workerId];
       else if (!request.failedWorkers.includes(workerId)) request.failedWorkers.push(workerId);

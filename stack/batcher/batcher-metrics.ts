@@ -16,6 +16,7 @@ export class BatcherMetrics {
   readonly batchSize: Histogram;
   readonly queueWaitSeconds: Histogram;
   readonly redispatches: Counter;
+  readonly streamsResumed: Counter;
   private readonly rejected: Counter<'reason'>;
   private readonly ejections: Counter<'worker'>;
   private readonly requests: Counter<'outcome'>;
@@ -61,7 +62,12 @@ export class BatcherMetrics {
     });
     this.redispatches = new Counter({
       name: 'gauntlet_batcher_redispatches_total',
-      help: 'Requests put back in the queue after a failed attempt before their first token',
+      help: 'Requests put back in the queue after a failed attempt (before their first token, or migrated streams)',
+      registers,
+    });
+    this.streamsResumed = new Counter({
+      name: 'gauntlet_batcher_streams_resumed_total',
+      help: 'Streams whose worker failed mid-answer and which continued on another worker',
       registers,
     });
     this.rejected = new Counter({

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headers } from '../protocol/headers.js';
+import { tokenStream } from '../protocol/tokens.js';
 import { type BatcherTestBed, startTestBed, waitFor } from './batcher-test-bed.js';
 import type { FakeWorkerBehavior } from './fake-worker.js';
 import { refusingUrl } from './fake-worker.js';
@@ -113,9 +114,29 @@ describe('re-dispatch before the first token', () => {
 });
 
 describe('after the first token', () => {
-  it('ends the stream with stream_cut when the worker dies mid-stream', async () => {
+  it('migrates a stream whose worker dies mid-answer: the client gets every token, exactly once', async () => {
     bed = await startTestBed({
       config: { max_batch_delay_ms: 0 },
+      workers: [{ id: 'w-a', behavior: { kind: 'cut-after', steps: 2 }, stepMs: 5 }, { id: 'w-b' }],
+    });
+    const answer = await submitTo(bed.batcher.url, submitRequest({ maxTokens: 10, seed: 9 }));
+    expect(answer.status).toBe(200);
+    expect(answer.headers[headers.workerId]).toBe('w-a');
+    const tokens = answer.events.flatMap((e) => (e.t === 'tok' ? e.k : []));
+    const next = tokenStream(9);
+    expect(tokens).toEqual(Array.from({ length: 10 }, () => next()));
+    expect(answer.events.at(-1)).toMatchObject({ t: 'done', completionTokens: 10 });
+    expect(bed.workers[1]?.batches[0]?.items[0]).toMatchObject({ resumeFrom: 2 });
+    const metrics = await metricsText(bed.batcher.url);
+    expect(metrics).toContain('gauntlet_batcher_streams_resumed_total 1');
+  });
+
+  it('ends the stream with stream_cut when the worker dies mid-stream and migration is off', async () => {
+    bed = await startTestBed({
+      config: {
+        max_batch_delay_ms: 0,
+        redispatch: { enabled: true, max_attempts: 3, resume_streams: false },
+      },
       workers: [{ id: 'w-a', behavior: { kind: 'cut-after', steps: 2 }, stepMs: 5 }, { id: 'w-b' }],
     });
     const answer = await submitTo(bed.batcher.url, submitRequest({ maxTokens: 10 }));

@@ -83,7 +83,12 @@ export async function startFakeWorker(options: FakeWorkerOptions): Promise<FakeW
       res.end(`${lines.join('\n')}\n`);
       return;
     }
-    const items = batch.items.map((item) => ({ item, next: tokenStream(item.seed), produced: 0 }));
+    const items = batch.items.map((item) => {
+      // Honour request migration like the real worker: continue the deterministic stream at resumeFrom.
+      const next = tokenStream(item.seed);
+      for (let i = 0; i < (item.resumeFrom ?? 0); i++) next();
+      return { item, next, produced: item.resumeFrom ?? 0 };
+    });
     let steps = 0;
     const step = () => {
       if (behavior.kind === 'cut-after' && steps >= behavior.steps) {

@@ -69,8 +69,16 @@ export class PendingRequest implements QueueNode<PendingRequest> {
 
   /** At the first token: the 200 head with the evidence of this attempt; a stream sends it now. */
   start(head: Record<string, string>): void {
+    if (this.res.headersSent) return; // a migrated stream keeps the head its first attempt sent
     this.head = head;
     if (this.stream) this.res.writeHead(200, head);
+  }
+
+  /** After a mid-stream worker failure: the next attempt continues from the tokens already delivered. */
+  prepareResume(): void {
+    this.flush();
+    this.hasTokens = false;
+    this.item.resumeFrom = this.tokenCount;
   }
 
   /** Forgets a failed attempt's tokens before the request goes to another worker. */

@@ -51,8 +51,13 @@ export const batcherSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       max_attempts: positiveInt(10).default(3),
+      /**
+       * Request migration: a stream whose worker fails after its first token continues on another worker
+       * from the last delivered token (deterministic tokens make the continuation exact) instead of being cut.
+       */
+      resume_streams: z.boolean().default(true),
     })
-    .default({ enabled: true, max_attempts: 3 }),
+    .default({ enabled: true, max_attempts: 3, resume_streams: true }),
   /** A worker that sends no first token within this time is treated as failed for that batch. */
   first_token_timeout_ms: positiveInt(600_000).default(10_000),
   /** Consecutive dispatch failures before a worker is taken out of rotation for eject_ms. */

@@ -8,6 +8,12 @@ export interface BatchItem {
   promptTokens: number;
   maxTokens: number;
   seed: number;
+  /**
+   * Request migration: this many of the request's tokens were already delivered by a worker that failed.
+   * The new worker prefills prompt + those tokens, and continues the deterministic stream from there, so a
+   * stream survives its worker's death with a stall instead of a cut.
+   */
+  resumeFrom?: number;
 }
 
 export interface BatchRequest {

@@ -75,6 +75,8 @@ type SequenceState = 'waiting' | 'prefill' | 'running' | 'gone';
 interface Sequence {
   readonly id: string;
   readonly promptTokens: number;
+  /** The request's own prompt (without tokens re-prefilled after a migration), for usage. */
+  readonly reportedPromptTokens: number;
   readonly maxTokens: number;
   /** KV reserved at admission: the prompt plus every token it may generate. */
   readonly kvTokens: number;
@@ -173,15 +175,20 @@ export class Scheduler {
         continue;
       }
       ids.add(item.id);
+      const resumeFrom = item.resumeFrom ?? 0;
+      const next = tokenStream(item.seed);
+      for (let i = 0; i < resumeFrom; i++) next();
       const sequence: Sequence = {
         id: item.id,
-        promptTokens: item.promptTokens,
+        // A migrated sequence prefills its prompt plus the tokens it already produced elsewhere.
+        promptTokens: item.promptTokens + resumeFrom,
+        reportedPromptTokens: item.promptTokens,
         maxTokens: item.maxTokens,
         kvTokens: item.promptTokens + item.maxTokens,
-        next: tokenStream(item.seed),
+        next,
         pairPrefix: stepPairPrefix(item.id),
         batch,
-        generated: 0,
+        generated: resumeFrom,
         state: 'waiting',
       };
       batch.sequences.push(sequence);
@@ -372,7 +379,7 @@ export class Scheduler {
       for (const sequence of this.running) {
         if (sequence.state !== 'running') continue;
         this.running[batchSize++] = sequence;
-        contextTokens += sequence.promptTokens + sequence.generated;
+        contextTokens += sequence.reportedPromptTokens + sequence.generated;
       }
       this.running.length = batchSize;
       durationMs =
@@ -457,7 +464,7 @@ export class Scheduler {
       this.touch(batch);
       batch.pairs.push(`${sequence.pairPrefix}${token}]`);
       if (sequence.generated >= sequence.maxTokens) {
-        batch.tail += doneLine(sequence.id, sequence.promptTokens, sequence.generated);
+        batch.tail += doneLine(sequence.id, sequence.reportedPromptTokens, sequence.generated);
         this.release(sequence);
         this.observer.finished?.();
       } else if (phase === 'prefill') {

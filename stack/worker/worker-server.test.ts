@@ -160,6 +160,15 @@ describe('worker server', () => {
     expect(tokensOf(again)).toEqual(tokens);
   });
 
+  it('continues a migrated sequence from resumeFrom with the same deterministic tokens', async () => {
+    const server = await start();
+    const events = await sendBatch(server.url, [{ ...item('m', 8, 40, 11), resumeFrom: 3 }]).done;
+    const next = tokenStream(11);
+    const all = Array.from({ length: 8 }, () => next());
+    expect(tokensOf(events).get('m')).toEqual(all.slice(3));
+    expect(ofType(events, 'done')[0]).toMatchObject({ promptTokens: 40, completionTokens: 8 });
+  });
+
   it('takes about one prefill plus 9 decode steps for 10 tokens at batch 1', async () => {
     const server = await start();
     await sendBatch(server.url, [item('warm-up', 1)]).done; // first-request costs of the HTTP client

@@ -21,16 +21,22 @@ export const batchRequestSchema = z.object({
   batchId: z.string().min(1).max(200),
   items: z
     .array(
-      z.object({
-        id: z.string().min(1).max(256),
-        promptTokens: z.number().int().min(1).max(10_000_000),
-        maxTokens: z.number().int().min(1).max(1_000_000),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-      }),
+      z
+        .object({
+          id: z.string().min(1).max(256),
+          promptTokens: z.number().int().min(1).max(10_000_000),
+          maxTokens: z.number().int().min(1).max(1_000_000),
+          seed: z
+            .number()
+            .int()
+            .min(0)
+            .max(2 ** 32 - 1),
+          resumeFrom: z.number().int().min(0).max(1_000_000).optional(),
+        })
+        .refine((item) => (item.resumeFrom ?? 0) < item.maxTokens, {
+          message: 'resumeFrom must be below maxTokens',
+          path: ['resumeFrom'],
+        }),
     )
     .min(1)
     .max(4096),
