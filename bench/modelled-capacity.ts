@@ -11,7 +11,13 @@ export function modelledCapacityPerS(config: ClusterConfig, promptTokens: number
     config.worker.max_running_seqs,
   );
   const context = promptTokens + maxTokens / 2;
-  const step = decodeStepMs(slotsPerWorker, context, config.worker.latency, config.worker.tensor_parallel, config.worker.gpu);
+  const step = decodeStepMs(
+    slotsPerWorker,
+    context,
+    config.worker.latency,
+    config.worker.tensor_parallel,
+    config.worker.gpu,
+  );
   const perRequestMs =
     prefillMs(promptTokens, config.worker.latency, config.worker.tensor_parallel) + (maxTokens - 1) * step;
   return (config.worker_replicas * slotsPerWorker * 1000) / perRequestMs;

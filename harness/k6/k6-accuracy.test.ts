@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestSample } from '../../reports/model/request-sample.js';
 import { K6LoadDriver } from '../load/k6-load-driver.js';
 import type { LoadOutcome, LoadProgress } from '../load/load-driver.js';
-import { projectRoot } from '../util/project-root.js';
 import { type KnownLatencyServer, startKnownLatencyServer } from './known-latency-server.js';
+import { projectK6 } from './project-k6.js';
 
 const rate = 50;
 const durationS = 5;
@@ -30,11 +29,18 @@ describe('k6 load path against a known-latency server', () => {
   let outcome: LoadOutcome;
   let samples: RequestSample[];
   const progress: LoadProgress[] = [];
+  let setupError: Error | undefined;
+  const ready = () => {
+    if (setupError) throw setupError;
+  };
 
   beforeAll(async () => {
-    const k6 = join(projectRoot(), '.tools', 'bin', 'k6');
-    if (!existsSync(k6)) {
-      throw new Error(`${k6} is missing: run \`npm run setup\` (it builds k6 with Gauntlet's extension)`);
+    try {
+      projectK6();
+    } catch (error) {
+      // Every test fails with this (a failed beforeAll would only mark them skipped).
+      setupError = error as Error;
+      return;
     }
     server = await startKnownLatencyServer({ inferDelayMs: 50, streamTokens: 5, tokenGapMs: 20 });
     outDir = await mkdtemp(join(tmpdir(), 'gauntlet-k6-accuracy-'));
@@ -64,6 +70,7 @@ describe('k6 load path against a known-latency server', () => {
   });
 
   it('ran the whole schedule without falling behind', () => {
+    ready();
     expect(outcome.failure).toBeUndefined();
     expect(outcome.exitCode).toBe(0);
     expect(outcome.aborted).toBe(false);
@@ -82,17 +89,21 @@ describe('k6 load path against a known-latency server', () => {
   });
 
   it('recorded one sample per request, with unique ids that the server saw', () => {
+    ready();
     expect(samples).toHaveLength(outcome.iterations);
     const ids = new Set(samples.map((s) => s.id));
     expect(ids.size).toBe(samples.length);
     expect(new Set(server.requestIds)).toEqual(ids);
     expect(server.requests).toBe(samples.length);
+    // The last progress event comes after k6 exited, with the final count.
+    expect(progress.at(-1)?.samples).toBe(samples.length);
     expect(samples.every((s) => s.ok === 1 && s.st === 200 && s.sc === 'load' && s.ph === 'steady')).toBe(
       true,
     );
   });
 
   it('kept the arrival rate', () => {
+    ready();
     const t0s = samples.map((s) => s.t0).sort((a, b) => a - b);
     const first = t0s[0] as number;
     const last = t0s[t0s.length - 1] as number;
@@ -102,6 +113,7 @@ describe('k6 load path against a known-latency server', () => {
   });
 
   it('measured /infer at 50 ms', () => {
+    ready();
     const e2e = samples.filter((s) => s.ep === 'infer').map((s) => s.e2e);
     expect(e2e.length).toBeGreaterThan(rate * durationS * 0.35);
     const p50 = percentile(e2e, 50);
@@ -115,6 +127,7 @@ describe('k6 load path against a known-latency server', () => {
   });
 
   it('measured the stream: TTFT 20 ms, ITL 20 ms, 5 tokens, e2e 100 ms', () => {
+    ready();
     const streams = samples.filter((s) => s.ep === 'chat_stream');
     expect(streams.length).toBeGreaterThan(rate * durationS * 0.35);
     const ttft = streams.map((s) => s.ttft ?? Number.NaN);
@@ -124,7 +137,7 @@ describe('k6 load path against a known-latency server', () => {
     const line = (name: string, v: number[]) =>
       `${name} p50 ${percentile(v, 50).toFixed(2)} p99 ${percentile(v, 99).toFixed(2)} min ${Math.min(...v).toFixed(2)}`;
     console.info([line('ttft', ttft), line('itl', itl), line('tpot', tpot), line('e2e', e2e)].join('\n'));
-    expect(streams.every((s) => s.out === 5 && s.itl?.length === 4)).toBe(true);
+    expect(streams.filter((s) => s.out !== 5 || s.itl?.length !== 4)).toEqual([]);
     expect(Math.min(...ttft)).toBeGreaterThanOrEqual(20);
     expect(percentile(ttft, 50)).toBeGreaterThanOrEqual(20);
     expect(percentile(ttft, 50)).toBeLessThanOrEqual(30);

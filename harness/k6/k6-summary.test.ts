@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseK6Summary } from './k6-summary.js';
+import { parseK6Summary, readK6Summary } from './k6-summary.js';
 
 // Trimmed from a real `k6 run --summary-export` of scenarios/load.ts (k6 v1.8.1).
 const exported = {
@@ -61,5 +64,18 @@ describe('parseK6Summary', () => {
     const summary = parseK6Summary(JSON.stringify({ metrics: { iterations: { count: 5, rate: 1 } } }));
     expect(summary).toMatchObject({ iterations: 5, droppedIterations: 0, httpReqs: 0, vusMax: 0 });
     expect(summary.scheduleLagMs).toBeUndefined();
+  });
+});
+
+describe('readK6Summary', () => {
+  it('is undefined for a missing or half-written file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gauntlet-summary-'));
+    try {
+      expect(await readK6Summary(join(dir, 'missing.json'))).toBeUndefined();
+      await writeFile(join(dir, 'half.json'), '{"metrics": {"iterations": {"cou');
+      expect(await readK6Summary(join(dir, 'half.json'))).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

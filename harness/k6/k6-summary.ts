@@ -78,13 +78,14 @@ export function parseK6Summary(text: string): K6Summary {
   };
 }
 
-/** The summary file, or undefined when k6 did not write one (killed, or failed before the test ran). */
+/**
+ * The summary file, or undefined when k6 did not write one whole (killed before or while writing it, or
+ * failed before the test ran).
+ */
 export async function readK6Summary(file: string): Promise<K6Summary | undefined> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return parseK6Summary(await readFile(file, 'utf8'));
   } catch {
     return undefined;
   }
-  return parseK6Summary(text);
 }

@@ -68,18 +68,22 @@ export async function startKnownLatencyServer(
       const chunk = (delta: Record<string, string>, finish: string | null) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       res.write(chunk({ role: 'assistant', content: '' }, null));
-      for (let token = 1; token <= settings.streamTokens; token++) {
+      // Each token schedules the next (at its absolute time), so they leave in order however late a timer runs.
+      const send = (token: number) =>
         at(arrivedAt, token * settings.tokenGapMs, () => {
-          let out = chunk({ content: `t${token} ` }, null);
-          if (token === settings.streamTokens) {
-            const usage = { prompt_tokens: 1, completion_tokens: settings.streamTokens, total_tokens: 0 };
-            out += `${chunk({}, 'length')}data: ${JSON.stringify({ choices: [], usage })}\n\ndata: [DONE]\n\n`;
-            res.end(out);
-          } else {
+          if (res.destroyed || res.writableEnded) return;
+          const out = chunk({ content: `t${token} ` }, null);
+          if (token < settings.streamTokens) {
             res.write(out);
+            send(token + 1);
+            return;
           }
+          const usage = { prompt_tokens: 1, completion_tokens: settings.streamTokens, total_tokens: 0 };
+          res.end(
+            `${out}${chunk({}, 'length')}data: ${JSON.stringify({ choices: [], usage })}\n\ndata: [DONE]\n\n`,
+          );
         });
-      }
+      send(1);
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../util/project-root.js';
 import { K6NotFoundError, resolveK6Binary } from './k6-binary.js';
 import { type KnownLatencyServer, startKnownLatencyServer } from './known-latency-server.js';
+import { projectK6 } from './project-k6.js';
 import { type K6Progress, runK6 } from './run-k6.js';
 
 /** The runner against the real k6 and the real scenarios: stopping, k6's own failures, aborting thresholds. */
@@ -17,10 +17,6 @@ describe('runK6', () => {
   const outDir = () => join(dir, `run-${++runs}`);
 
   beforeAll(async () => {
-    const k6 = join(projectRoot(), '.tools', 'bin', 'k6');
-    if (!existsSync(k6)) {
-      throw new Error(`${k6} is missing: run \`npm run setup\` (it builds k6 with Gauntlet's extension)`);
-    }
     server = await startKnownLatencyServer();
     dir = await mkdtemp(join(tmpdir(), 'gauntlet-run-k6-'));
   });
@@ -31,6 +27,7 @@ describe('runK6', () => {
   });
 
   it('stop() interrupts k6, which still writes its summary', async () => {
+    projectK6();
     await using run = runK6({
       script: 'scenarios/smoke.ts',
       outDir: outDir(),
@@ -64,6 +61,7 @@ describe('runK6', () => {
   });
 
   it("reports k6's own failure with the line that says why", async () => {
+    projectK6();
     const run = runK6({
       script: 'scenarios/load.ts',
       outDir: outDir(),
@@ -77,6 +75,7 @@ describe('runK6', () => {
   });
 
   it('tells a threshold that aborted the run (breakpoint) from the end of the schedule', async () => {
+    projectK6();
     const run = runK6({
       script: 'scenarios/breakpoint.ts',
       outDir: outDir(),
@@ -106,6 +105,7 @@ describe('runK6', () => {
   });
 
   it('refuses a samples file that already holds samples', async () => {
+    projectK6();
     const folder = outDir();
     const run = runK6({ script: 'scenarios/smoke.ts', outDir: folder, env: { GAUNTLET_TARGET: 'bad' } });
     await run.done;

@@ -145,11 +145,10 @@ export function runK6(options: RunK6Options): K6Run {
   const tail = new SamplesTail(samplesFile);
   let stopRequested = false;
   let lastProgress = { atMs: 0, samples: 0 };
-  let polling = false;
-  const progressTimer = setInterval(() => {
-    if (polling) return;
-    polling = true;
-    void tail
+  // One poll at a time: the tail keeps a read offset, and two reads at once would count lines twice.
+  let polling: Promise<void> | undefined;
+  const pollProgress = (): Promise<void> => {
+    polling ??= tail
       .poll()
       .then((count) => {
         const elapsedMs = performance.now() - startedAt;
@@ -158,14 +157,22 @@ export function runK6(options: RunK6Options): K6Run {
         lastProgress = { atMs: elapsedMs, samples: count.samples };
         events.emit('progress', { elapsedMs, ...count, samplesPerS });
       })
+      .catch(() => {
+        // A failed read is retried at the next tick; progress is informative only.
+      })
       .finally(() => {
-        polling = false;
+        polling = undefined;
       });
-  }, settings.progressIntervalMs);
+    return polling;
+  };
+  const progressTimer = setInterval(() => void pollProgress(), settings.progressIntervalMs);
 
   const done = child.waitForExit().then(async ({ code, signal }): Promise<K6Result> => {
     clearInterval(progressTimer);
     const wallMs = performance.now() - startedAt;
+    // A last progress event with the final count, after any poll still in flight.
+    await polling;
+    await pollProgress();
     return {
       exitCode: code,
       signal,

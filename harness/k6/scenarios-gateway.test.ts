@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { estimateTokens } from '../../stack/protocol/tokens.js';
 import { StaticRecordSource } from '../../stack/runtime/registry-view.js';
 import { K6LoadDriver } from '../load/k6-load-driver.js';
 import type { LoadOutcome } from '../load/load-driver.js';
-import { projectRoot } from '../util/project-root.js';
+import { projectK6 } from './project-k6.js';
 
 const apiKey = 'scenario-test-key-0123';
 const model = 'gauntlet-test-model';
@@ -53,10 +52,6 @@ describe('scenarios against the real gateway', () => {
   }
 
   beforeAll(async () => {
-    const k6 = join(projectRoot(), '.tools', 'bin', 'k6');
-    if (!existsSync(k6)) {
-      throw new Error(`${k6} is missing: run \`npm run setup\` (it builds k6 with Gauntlet's extension)`);
-    }
     batcher = await startFakeBatcher('b-0');
     gateway = await startGatewayServer({
       gateway: gatewaySchema.parse({}),
@@ -74,6 +69,7 @@ describe('scenarios against the real gateway', () => {
   });
 
   it('drives every endpoint with dataset prompts and records what the stack says', async () => {
+    projectK6();
     const dataset = join(dir, 'sharegpt.jsonl');
     await writeFile(
       dataset,
@@ -106,6 +102,7 @@ describe('scenarios against the real gateway', () => {
   });
 
   it('classifies cut streams and load shedding, and fails the smoke thresholds', async () => {
+    projectK6();
     batcher.setBehavior({ kind: 'cut', afterTokens: 2 });
     const cut = await run({ ENDPOINT_MIX: 'chat_stream,completions' });
     expect(cut.outcome).toMatchObject({ exitCode: 99, thresholdsFailed: true, aborted: false });

@@ -44,6 +44,17 @@ describe('K6LoadDriver plans', () => {
       'LoadPlan.scenario must be one of smoke, load, stress, spike, soak, breakpoint, got "ramp"',
     );
     expect(() => validateLoadPlan({ ...plan, rate: 0 })).toThrow('LoadPlan.rate must be a number > 0');
+    expect(() => validateLoadPlan({ ...plan, target: 'http://10.1.2.3:80' })).toThrow(
+      'LoadPlan.target must be a loopback URL',
+    );
+    expect(() =>
+      validateLoadPlan({
+        ...plan,
+        target: 'http://172.17.0.2:80',
+        env: { GAUNTLET_ALLOW_NON_LOOPBACK: 'true' },
+      }),
+    ).not.toThrow();
+    expect(() => validateLoadPlan({ ...plan, target: 'http://[::1]:8080' })).not.toThrow();
     expect(() => validateLoadPlan({ ...plan, seed: -1 })).toThrow('LoadPlan.seed must be an integer');
     expect(() =>
       validateLoadPlan({ ...plan, endpointMix: { embeddings: 1 } as LoadPlan['endpointMix'] }),

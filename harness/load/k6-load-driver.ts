@@ -32,6 +32,17 @@ export function validateLoadPlan(plan: LoadPlan): void {
   if (!scenarioNames.includes(plan.scenario))
     fail('scenario', `one of ${scenarioNames.join(', ')}`, plan.scenario);
   if (!/^https?:\/\/\S+$/.test(plan.target)) fail('target', 'an http(s) URL', plan.target);
+  // The network rule, checked here too so that the mistake surfaces before k6 starts.
+  if (
+    !isLoopbackUrl(plan.target) &&
+    !/^(1|true|yes|on)$/i.test(plan.env?.GAUNTLET_ALLOW_NON_LOOPBACK ?? '')
+  ) {
+    fail(
+      'target',
+      'a loopback URL (127.0.0.0/8, ::1, localhost) unless env.GAUNTLET_ALLOW_NON_LOOPBACK',
+      plan.target,
+    );
+  }
   if (!Number.isFinite(plan.rate) || plan.rate <= 0)
     fail('rate', 'a number > 0 (requests a second)', plan.rate);
   if (!Number.isFinite(plan.durationS) || plan.durationS < 1)
@@ -52,6 +63,16 @@ export function validateLoadPlan(plan: LoadPlan): void {
       }
     }
   }
+}
+
+function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The scenario's environment for a plan (see scenarios/README.md). */

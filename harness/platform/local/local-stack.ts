@@ -11,9 +11,6 @@ import {
 } from '../platform.js';
 import type { LocalComponent } from './local-component.js';
 
-/** Teardown order: entry point first so no new work arrives, etcd last so services can deregister. */
-const stopOrder = ['gateway', 'batcher', 'worker', 'etcd'] as const;
-
 export class LocalStack implements StackHandle {
   readonly platform = 'local' as const;
   gatewayUrl = '';
@@ -91,10 +88,12 @@ export class LocalStack implements StackHandle {
     // Thaw first: a frozen process cannot act on SIGTERM and would only die at SIGKILL.
     await Promise.all(this.all.map((c) => c.thaw()));
     await Promise.all(this.helpers.map((h) => h.stop()));
-    for (const role of stopOrder) {
-      const graceMs = role === 'etcd' ? 2_000 : 1_500;
-      await Promise.all(this.all.filter((c) => c.role === role).map((c) => c.stop(graceMs)));
-    }
+    // Services drain their own in-flight work on SIGTERM (gateway waits for batchers, batchers for workers),
+    // so they can stop together; etcd goes last so they can still deregister.
+    await Promise.all(this.all.filter((c) => c.role !== 'etcd').map((c) => c.stop(1_500)));
+    // A run's etcd data is thrown away: the last member of a cluster would wait for its lost peers, so give
+    // the members a short grace and then kill them.
+    await Promise.all(this.all.filter((c) => c.role === 'etcd').map((c) => c.stop(300)));
     removeStackState(this.runId);
   }
 

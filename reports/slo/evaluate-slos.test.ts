@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateSlos, type LoadInfo, STRADDLES } from './evaluate-slos.js';
+import { loadDefaultSlos } from './load-slos.js';
+import type { Slo } from './slo-schema.js';
+import { collectSynthetic, onSchedule } from './test-fixtures.js';
+
+const inferP99: Slo = {
+  id: 'infer-p99',
+  metric: 'e2e',
+  endpoint: 'infer',
+  stat: 'p99',
+  op: '<',
+  threshold: 300,
+};
+const ttftP99: Slo = {
+  id: 'ttft-p99',
+  metric: 'ttft',
+  endpoint: 'chat_stream',
+  stat: 'p99',
+  op: '<',
+  threshold: 300,
+};
+const errorRate: Slo = { id: 'errors', metric: 'error_rate', op: '<', threshold: 0.001 };
+
+describe('evaluateSlos', () => {
+  it('passes a healthy run on the shipped defaults', () => {
+    // infer p99 is ~90 ms, TTFT p99 ~75 ms, no errors.
+    const result = collectSynthetic({ samples: 30_000, seed: 1, errorRate: 0 });
+    const evaluation = evaluateSlos(loadDefaultSlos(), result, onSchedule(result));
+    expect(evaluation.slos.map((s) => [s.id, s.verdict])).toEqual([
+      ['infer-p99-e2e', 'pass'],
+      ['chat-stream-p99-ttft', 'pass'],
+      ['error-rate', 'pass'],
+      ['achieved-rate', 'pass'],
+    ]);
+    expect(evaluation.verdict).toBe('pass');
+    const infer = evaluation.slos[0];
+    expect(infer?.observed).toBeGreaterThan(60);
+    expect(infer?.observed).toBeLessThan(130);
+    expect(infer?.ci?.[0]).toBeLessThanOrEqual(infer?.observed ?? 0);
+    expect(infer?.ci?.[1]).toBeGreaterThanOrEqual(infer?.observed ?? 0);
+    expect(infer?.samples).toBeGreaterThan(11_000);
+    expect(evaluation.loadGeneratorBehind).toBeNull();
+  });
+
+  it('fails a planted latency regression and names the SLO', () => {
+    // 5x slower: infer p99 ~450 ms against a 300 ms threshold.
+    const result = collectSynthetic({ samples: 10_000, seed: 2, latencyScale: 5, errorRate: 0 });
+    const evaluation = evaluateSlos([inferP99, ttftP99], result, onSchedule(result));
+    expect(evaluation.verdict).toBe('fail');
+    const failed = evaluation.slos.find((s) => s.id === 'infer-p99');
+    expect(failed?.verdict).toBe('fail');
+    expect(failed?.ci?.[0]).toBeGreaterThan(300);
+    expect(failed?.reason).toMatch(/^p99 e2e .* entirely violates < 300 ms$/);
+  });
+
+  it('is inconclusive on too few samples for a p99', () => {
+    const result = collectSynthetic({ samples: 300, seed: 3, errorRate: 0 });
+    const [verdict] = evaluateSlos([inferP99], result, onSchedule(result)).slos;
+    expect(verdict?.verdict).toBe('inconclusive');
+    expect(verdict?.ci).toBeNull();
+    expect(verdict?.reason).toMatch(/^too few samples \(n=1\d\d, need >= \d+\)$/);
+  });
+
+  it('makes every latency SLO inconclusive when the load generator fell behind', () => {
+    const result = collectSynthetic({ samples: 10_000, seed: 4, latencyScale: 5, errorRate: 0 });
+    const load: LoadInfo = { ...onSchedule(result), droppedIterations: 50 };
+    const evaluation = evaluateSlos([inferP99, ttftP99, errorRate], result, load);
+    expect(evaluation.slos.map((s) => s.verdict)).toEqual(['inconclusive', 'inconclusive', 'pass']);
+    expect(evaluation.slos[0]?.reason).toBe(
+      'load generator fell behind its schedule (50 dropped iterations): latency figures are not trustworthy',
+    );
+    expect(evaluation.verdict).toBe('inconclusive');
+    // 5 of 10 005 is under 0.1 %: trusted.
+    const fine = evaluateSlos([inferP99], result, { ...load, droppedIterations: 5 });
+    expect(fine.slos[0]?.verdict).toBe('fail');
+    const lagging = evaluateSlos([inferP99], result, {
+      ...load,
+      droppedIterations: 0,
+      maxSchedulingLagMs: 900,
+    });
+    expect(lagging.slos[0]?.reason).toMatch(/scheduling lag 900 ms > 100 ms/);
+  });
+
+  it('is inconclusive when the interval straddles the threshold', () => {
+    const result = collectSynthetic({ samples: 5000, seed: 5, errorRate: 0 });
+    const probe = evaluateSlos([inferP99], result, onSchedule(result)).slos[0];
+    const atObserved: Slo = { ...inferP99, threshold: probe?.observed ?? 1 };
+    const verdict = evaluateSlos([atObserved], result, onSchedule(result)).slos[0];
+    expect(verdict?.verdict).toBe('inconclusive');
+    expect(verdict?.reason).toBe(STRADDLES);
+  });
+
+  it('judges error rate by its Wilson interval', () => {
+    const bad = collectSynthetic({ samples: 10_000, seed: 6, errorRate: 0.02 });
+    expect(evaluateSlos([errorRate], bad, onSchedule(bad)).slos[0]?.verdict).toBe('fail');
+    const clean = collectSynthetic({ samples: 10_000, seed: 6, errorRate: 0 });
+    expect(evaluateSlos([errorRate], clean, onSchedule(clean)).slos[0]).toMatchObject({
+      verdict: 'pass',
+      observed: 0,
+      samples: 10_000,
+    });
+    // No errors in 1000 requests cannot show a rate below 0.1 %.
+    const small = collectSynthetic({ samples: 1000, seed: 6, errorRate: 0 });
+    expect(evaluateSlos([errorRate], small, onSchedule(small)).slos[0]?.reason).toBe(STRADDLES);
+  });
+
+  it('compares achieved with target rate as a count', () => {
+    const result = collectSynthetic({ samples: 2000, seed: 7 });
+    const slo: Slo = { id: 'rate', metric: 'achieved_rate', op: '>=', threshold: 0.99 };
+    const at = (achievedRate: number, targetRate: number | null) =>
+      evaluateSlos([slo], result, { ...onSchedule(result), achievedRate, targetRate }).slos[0];
+    expect(at(199, 200)?.verdict).toBe('pass');
+    expect(at(190, 200)).toMatchObject({ verdict: 'fail', observed: 0.95 });
+    expect(at(190, null)?.verdict).toBe('inconclusive');
+  });
+
+  it('scopes to a time window: a fault window fails while the whole run passes', () => {
+    const result = collectSynthetic({
+      samples: 20_000,
+      seed: 8,
+      ratePerS: 200,
+      errorRate: 0,
+      faults: [{ fromS: 40, toS: 60, errorRate: 0.2, latencyScale: 6 }],
+    });
+    const during: Slo = { ...inferP99, id: 'during', scope: { window: { fromS: 40, toS: 60 } } };
+    const errorsDuring: Slo = {
+      ...errorRate,
+      id: 'errors-during',
+      scope: { window: { fromS: 40, toS: 60 } },
+    };
+    const before: Slo = { ...inferP99, id: 'before', scope: { window: { fromS: 0, toS: 40 } } };
+    const evaluation = evaluateSlos([during, errorsDuring, before], result, onSchedule(result));
+    expect(evaluation.slos.map((s) => [s.id, s.verdict])).toEqual([
+      ['during', 'fail'],
+      ['errors-during', 'fail'],
+      ['before', 'pass'],
+    ]);
+    const itl: Slo = {
+      id: 'itl',
+      metric: 'itl',
+      stat: 'p99',
+      op: '<',
+      threshold: 50,
+      scope: { window: { fromS: 0, toS: 10 } },
+    };
+    expect(evaluateSlos([itl], result, onSchedule(result)).slos[0]?.reason).toMatch(
+      /itl is not kept per request/,
+    );
+  });
+
+  it('counts goodput against the latency SLOs per request', () => {
+    const result = collectSynthetic({ samples: 20_000, seed: 9, ratePerS: 200, errorRate: 0 });
+    const goodput: Slo = { id: 'goodput', metric: 'goodput', op: '>=', threshold: 150 };
+    const evaluation = evaluateSlos([inferP99, ttftP99, goodput], result, onSchedule(result));
+    const verdict = evaluation.slos[2];
+    // Nearly every request meets 300 ms, at ~200 req/s.
+    expect(verdict?.verdict).toBe('pass');
+    expect(verdict?.observed).toBeGreaterThan(180);
+    expect(verdict?.observed).toBeLessThan(220);
+    // A 30 ms e2e bound on infer makes ~80 % of infer requests (40 % of all) not good.
+    const strict: Slo = { ...inferP99, id: 'strict', threshold: 30 };
+    const low = evaluateSlos([strict, goodput], result, onSchedule(result)).slos[1];
+    expect(low?.verdict).toBe('fail');
+    expect(low?.observed).toBeLessThan(150);
+  });
+
+  it('reports an empty scope as too few samples and says so', () => {
+    const result = collectSynthetic({ samples: 2000, seed: 10 });
+    const typo: Slo = { ...inferP99, scope: { scenario: 'lod' } };
+    expect(evaluateSlos([typo], result, onSchedule(result)).slos[0]?.reason).toBe(
+      'too few samples (n=0, need >= 563); the scope matched no requests',
+    );
+  });
+});
