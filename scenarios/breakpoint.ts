@@ -7,20 +7,13 @@
  * detected somewhat after the rate at which the SLO stopped holding.
  */
 import type { Options } from 'k6/options';
-import { constantPhase, rampPhase } from './lib/arrival-schedule.ts';
-import { readConfig } from './lib/config.ts';
-import { durationVar, numberVar } from './lib/env-vars.ts';
+import { durationVar } from './lib/env-vars.ts';
 import { type RunPlan, runIteration, type SetupData, setupRun } from './lib/k6/gauntlet-run.ts';
 import { loadPromptPool } from './lib/k6/prompt-pool.ts';
 import { arrivalScenarios, baseOptions, sloThresholds } from './lib/scenario-options.ts';
+import { scenarioShape } from './lib/scenario-plans.ts';
 
-const config = readConfig(__ENV, { rate: 10, durationS: 600, warmupS: 10 });
-const startRate = numberVar(__ENV, 'START_RATE', Math.max(1, Math.round(config.rate / 10)), { min: 0.001 });
-const maxRate = numberVar(__ENV, 'MAX_RATE', config.rate * 10, { min: startRate });
-const phases = [
-  constantPhase('warmup', startRate, config.warmupS),
-  rampPhase('ramp', startRate, [{ durationS: config.durationS, targetRps: maxRate }]),
-];
+const { config, phases } = scenarioShape('breakpoint', __ENV);
 const plan: RunPlan = { scenario: 'breakpoint', config, phases, pool: loadPromptPool(config.prompts, __ENV) };
 
 export const options: Options = {

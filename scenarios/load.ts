@@ -3,17 +3,12 @@
  * (default 60s). SLO thresholds apply to the steady phase only.
  */
 import type { Options } from 'k6/options';
-import { constantPhase } from './lib/arrival-schedule.ts';
-import { readConfig } from './lib/config.ts';
 import { type RunPlan, runIteration, type SetupData, setupRun } from './lib/k6/gauntlet-run.ts';
 import { loadPromptPool } from './lib/k6/prompt-pool.ts';
 import { arrivalScenarios, baseOptions, sloThresholds } from './lib/scenario-options.ts';
+import { scenarioShape } from './lib/scenario-plans.ts';
 
-const config = readConfig(__ENV, { rate: 10, durationS: 60, warmupS: 10 });
-const phases = [
-  constantPhase('warmup', config.rate, config.warmupS),
-  constantPhase('steady', config.rate, config.durationS),
-];
+const { config, phases } = scenarioShape('load', __ENV);
 const plan: RunPlan = { scenario: 'load', config, phases, pool: loadPromptPool(config.prompts, __ENV) };
 
 export const options: Options = {

@@ -3,17 +3,12 @@
  * short while (DURATION, default 10s), no warm-up, and no error tolerated.
  */
 import type { Options } from 'k6/options';
-import { constantPhase } from './lib/arrival-schedule.ts';
-import { readConfig } from './lib/config.ts';
 import { type RunPlan, runIteration, type SetupData, setupRun } from './lib/k6/gauntlet-run.ts';
 import { loadPromptPool } from './lib/k6/prompt-pool.ts';
 import { arrivalScenarios, baseOptions, sloThresholds } from './lib/scenario-options.ts';
+import { scenarioShape } from './lib/scenario-plans.ts';
 
-const config = readConfig(__ENV, { rate: 1, durationS: 10, warmupS: 0 });
-const phases = [
-  constantPhase('warmup', config.rate, config.warmupS),
-  constantPhase('steady', config.rate, config.durationS),
-];
+const { config, phases } = scenarioShape('smoke', __ENV);
 const plan: RunPlan = { scenario: 'smoke', config, phases, pool: loadPromptPool(config.prompts, __ENV) };
 
 export const options: Options = {

@@ -5,21 +5,12 @@
  * not turn it into errors; latency SLOs hold before the spike and after it.
  */
 import type { Options } from 'k6/options';
-import { constantPhase } from './lib/arrival-schedule.ts';
-import { readConfig } from './lib/config.ts';
-import { durationVar, numberVar } from './lib/env-vars.ts';
 import { type RunPlan, runIteration, type SetupData, setupRun } from './lib/k6/gauntlet-run.ts';
 import { loadPromptPool } from './lib/k6/prompt-pool.ts';
 import { arrivalScenarios, baseOptions, decimal, sloThresholds } from './lib/scenario-options.ts';
+import { scenarioShape } from './lib/scenario-plans.ts';
 
-const config = readConfig(__ENV, { rate: 10, durationS: 30, warmupS: 10 });
-const spikeRate = config.rate * numberVar(__ENV, 'SPIKE_FACTOR', 5, { min: 1 });
-const phases = [
-  constantPhase('warmup', config.rate, config.warmupS),
-  constantPhase('steady', config.rate, config.durationS),
-  constantPhase('spike', spikeRate, durationVar(__ENV, 'SPIKE_DURATION', 10, 1)),
-  constantPhase('recovery', config.rate, durationVar(__ENV, 'RECOVERY', 60, 1)),
-];
+const { config, phases } = scenarioShape('spike', __ENV);
 const plan: RunPlan = { scenario: 'spike', config, phases, pool: loadPromptPool(config.prompts, __ENV) };
 
 export const options: Options = {

@@ -4,21 +4,12 @@
  * SLOs are checked while at peak and after it.
  */
 import type { Options } from 'k6/options';
-import { constantPhase, rampPhase } from './lib/arrival-schedule.ts';
-import { readConfig } from './lib/config.ts';
-import { durationVar, numberVar } from './lib/env-vars.ts';
 import { type RunPlan, runIteration, type SetupData, setupRun } from './lib/k6/gauntlet-run.ts';
 import { loadPromptPool } from './lib/k6/prompt-pool.ts';
 import { arrivalScenarios, baseOptions, sloThresholds } from './lib/scenario-options.ts';
+import { scenarioShape } from './lib/scenario-plans.ts';
 
-const config = readConfig(__ENV, { rate: 10, durationS: 60, warmupS: 10 });
-const peak = config.rate * numberVar(__ENV, 'STRESS_FACTOR', 2, { min: 1 });
-const phases = [
-  constantPhase('warmup', config.rate, config.warmupS),
-  rampPhase('ramp', config.rate, [{ durationS: durationVar(__ENV, 'RAMP', 30, 1), targetRps: peak }]),
-  constantPhase('peak', peak, config.durationS),
-  constantPhase('recovery', config.rate, durationVar(__ENV, 'RECOVERY', 30)),
-];
+const { config, phases } = scenarioShape('stress', __ENV);
 const plan: RunPlan = { scenario: 'stress', config, phases, pool: loadPromptPool(config.prompts, __ENV) };
 
 export const options: Options = {

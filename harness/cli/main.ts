@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { projectRoot } from '../util/project-root.js';
 import { reportError } from './cli-error.js';
+import { registerCompare } from './commands/compare-command.js';
 import { registerDown } from './commands/down-command.js';
+import { registerGate } from './commands/gate-command.js';
+import { registerReport } from './commands/report-command.js';
+import { registerRun } from './commands/run-command.js';
 import { registerStatus } from './commands/status-command.js';
 import { registerUp } from './commands/up-command.js';
 import { exitCodes } from './exit-codes.js';
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
   registerUp(program);
   registerStatus(program);
   registerDown(program);
+  registerRun(program);
+  registerGate(program);
+  registerReport(program);
+  registerCompare(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -54,6 +54,13 @@ describe('evaluateSlos', () => {
     expect(failed?.reason).toMatch(/^p99 e2e .* entirely violates < 300 ms$/);
   });
 
+  it('fails on too few samples for a two-sided interval when even the lower bound violates', () => {
+    const result = collectSynthetic({ samples: 300, seed: 3, latencyScale: 5, errorRate: 0 });
+    const [verdict] = evaluateSlos([inferP99], result, onSchedule(result)).slos;
+    expect(verdict?.verdict).toBe('fail');
+    expect(verdict?.reason).toMatch(/even its lower 97.5% confidence bound .* violates < 300 ms/);
+  });
+
   it('is inconclusive on too few samples for a p99', () => {
     const result = collectSynthetic({ samples: 300, seed: 3, errorRate: 0 });
     const [verdict] = evaluateSlos([inferP99], result, onSchedule(result)).slos;

@@ -196,6 +196,22 @@ function evaluateOne(
     need = minSamplesForQuantile(q, Z_95);
   }
   const observed = n > 0 ? round(estimate.value) : null;
+  if (estimate.ci === null && stat !== 'mean' && !behind) {
+    // Too few samples for a two-sided interval can still be enough to show a violation: when the one bound
+    // that exists already lies on the bad side, more samples could only confirm the failure.
+    const violation = oneSidedViolation(ranked, STAT_QUANTILE[stat], slo);
+    if (violation !== undefined) {
+      const unit = sloUnit(slo.metric) === 'ms' ? ' ms' : '';
+      return {
+        ...withStat,
+        verdict: 'fail',
+        observed,
+        ci: null,
+        samples: n,
+        reason: `${stat} ${slo.metric} ${observed}${unit}: even its ${slo.op.startsWith('<') ? 'lower' : 'upper'} 97.5% confidence bound (${round(violation)}${unit}) violates ${slo.op} ${slo.threshold}${unit} (n=${n}, too few for a two-sided interval)`,
+      };
+    }
+  }
   if (estimate.ci === null) return { ...withStat, ...tooFew(n, need, slo, behind), observed, ci: null };
   return { ...withStat, ...decide(slo, estimate.value, estimate.ci, n, behind) };
 }
@@ -344,4 +360,25 @@ function scopeDurationS(result: CollectorResult, slo: Slo, load: Omit<LoadInfo, 
 function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/**
+ * The one-sided order-statistic bound that can prove a violation with few samples: for "< threshold" the
+ * lower bound of the quantile (rank floor(nq - z*sqrt(nq(1-q)))), for "> threshold" the upper one. Returns
+ * the bound when it exists and violates the SLO.
+ */
+function oneSidedViolation(ranked: RankedHistogram, q: number, slo: Slo): number | undefined {
+  const n = ranked.n;
+  if (n === 0) return undefined;
+  const spread = Z_95 * Math.sqrt(n * q * (1 - q));
+  if (slo.op === '<' || slo.op === '<=') {
+    const rank = Math.floor(n * q - spread);
+    if (rank < 1) return undefined;
+    const bound = ranked.valueAtRank(rank);
+    return compare(bound, slo.op, slo.threshold) ? undefined : bound;
+  }
+  const rank = Math.ceil(n * q + spread) + 1;
+  if (rank > n) return undefined;
+  const bound = ranked.valueAtRank(rank);
+  return compare(bound, slo.op, slo.threshold) ? undefined : bound;
 }

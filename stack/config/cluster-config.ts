@@ -30,7 +30,12 @@ export const workerSchema = z.strictObject({
   tensor_parallel: z.union([z.literal(1), z.literal(2)]).default(1),
   /** Most sequences decoding at once on one worker (vLLM's max_num_seqs). */
   max_running_seqs: positiveInt(4096).default(256),
-  /** Most prompt tokens prefilled in one pass (vLLM's max_num_batched_tokens). */
+  /**
+   * Prefill waiting prompts inside decode steps (vLLM V1's chunked prefill, SGLang's mixed batches) instead of
+   * pausing every running sequence for a separate prefill pass (vLLM V0's default).
+   */
+  mixed_batching: z.boolean().default(true),
+  /** Most tokens a step processes (vLLM's max_num_batched_tokens). */
   max_prefill_tokens: positiveInt(1_000_000).default(8192),
   /** KV-cache capacity in tokens: GLM-4-9B at 40 KiB/token in ~51 GiB (A100-80GB, 0.9 memory use). */
   kv_cache_tokens: positiveInt(100_000_000).default(1_300_000),

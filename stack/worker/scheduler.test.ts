@@ -75,9 +75,9 @@ const item = (id: string, promptTokens: number, maxTokens: number, seed = 1): Ba
 });
 
 describe('scheduler', () => {
-  it('prefills waiting prompts up to max_prefill_tokens a pass, before any decode step', () => {
+  it('without mixed batching, prefills waiting prompts up to max_prefill_tokens a pass, before any decode step', () => {
     const clock = new FakeClock();
-    const worker = workerSchema.parse({ max_prefill_tokens: 1000 });
+    const worker = workerSchema.parse({ max_prefill_tokens: 1000, mixed_batching: false });
     const scheduler = new Scheduler({ worker, clock });
     const { sink, events, ended } = recorder(clock);
     scheduler.submit([item('a', 400, 3), item('b', 400, 3), item('c', 400, 3)], sink);
@@ -96,6 +96,28 @@ describe('scheduler', () => {
     expect(steps[1]?.atMs).toBeCloseTo(second, 6);
     // Decode of 3 sequences, mean context: prompt 400 + 1 generated token.
     expect(steps[2]?.atMs).toBeCloseTo(second + decodeStepMs(3, 401, worker.latency), 6);
+    expect(ended()).toBe(true);
+    expect(scheduler.status()).toMatchObject({ running: 0, waiting: 0, kvUsedTokens: 0 });
+  });
+
+  it("with mixed batching, prefills a waiting prompt inside the running sequences' decode step", () => {
+    const clock = new FakeClock();
+    const worker = workerSchema.parse({ max_prefill_tokens: 1000 });
+    const scheduler = new Scheduler({ worker, clock });
+    const { sink, events, ended } = recorder(clock);
+    scheduler.submit([item('a', 400, 3), item('b', 400, 3), item('c', 400, 3)], sink);
+
+    clock.advance(10_000);
+    const steps = events.filter((e) => e.event.t === 'step');
+    const ids = steps.map((s) => (s.event.t === 'step' ? s.event.tokens.map(([id]) => id).sort() : []));
+    // a and b prefill alone; then c's prefill rides along with a and b's first decode step.
+    expect(ids[0]).toEqual(['a', 'b']);
+    expect(ids[1]).toEqual(['a', 'b', 'c']);
+    const first = prefillMs(800, worker.latency);
+    const mixed =
+      decodeStepMs(2, 401, worker.latency) + prefillMs(400, worker.latency) - prefillMs(0, worker.latency);
+    expect(steps[0]?.atMs).toBeCloseTo(first, 6);
+    expect(steps[1]?.atMs).toBeCloseTo(first + mixed, 6);
     expect(ended()).toBe(true);
     expect(scheduler.status()).toMatchObject({ running: 0, waiting: 0, kvUsedTokens: 0 });
   });

@@ -11,7 +11,8 @@ import { decodeStepMs, prefillMs } from './latency-model.js';
  * sequence. Each step takes the latency model's time; its tokens appear when it ends.
  */
 
-export type StepPhase = 'prefill' | 'decode';
+/** A step prefills, decodes, or (mixed batching, vLLM V1 / SGLang style) does both in one forward pass. */
+export type StepPhase = 'prefill' | 'decode' | 'mixed';
 
 /** Time source and timers; injectable so a bench can run the loop on its own clock. */
 export interface SchedulerClock {
@@ -370,20 +371,29 @@ export class Scheduler {
     const slowdown = this.worker.slowdown * this.faults.active.slowdown;
     const tp = this.worker.tensor_parallel;
     let durationMs: number;
-    if (this.waitingCount > 0) {
-      durationMs = prefillMs(this.takePrefill(), this.worker.latency, tp) * slowdown;
-      this.phase = 'prefill';
-    } else if (this.runningCount > 0) {
-      let batchSize = 0;
-      let contextTokens = 0;
-      for (const sequence of this.running) {
-        if (sequence.state !== 'running') continue;
-        this.running[batchSize++] = sequence;
-        contextTokens += sequence.reportedPromptTokens + sequence.generated;
-      }
-      this.running.length = batchSize;
+    const decoding = this.waitingCount > 0 && !this.worker.mixed_batching ? 0 : this.gatherRunning();
+    if (this.waitingCount > 0 && decoding > 0) {
+      // Mixed batching: waiting prompts ride along in the decode step's forward pass. The weights stream
+      // once, so the step costs a decode step plus the prefill's per-token compute (not its fixed part).
+      const decodeMs = decodeStepMs(
+        decoding,
+        this.meanContext(decoding),
+        this.worker.latency,
+        tp,
+        this.worker.gpu,
+      );
+      const budget = Math.max(1, this.worker.max_prefill_tokens - decoding);
+      const prompt = this.takePrefill(budget);
+      const extraMs = prefillMs(prompt, this.worker.latency, tp) - prefillMs(0, this.worker.latency, tp);
+      durationMs = (decodeMs + extraMs) * slowdown;
+      this.phase = 'mixed';
+    } else if (this.waitingCount > 0) {
       durationMs =
-        decodeStepMs(batchSize, contextTokens / batchSize, this.worker.latency, tp, this.worker.gpu) *
+        prefillMs(this.takePrefill(this.worker.max_prefill_tokens), this.worker.latency, tp) * slowdown;
+      this.phase = 'prefill';
+    } else if (decoding > 0) {
+      durationMs =
+        decodeStepMs(decoding, this.meanContext(decoding), this.worker.latency, tp, this.worker.gpu) *
         slowdown;
       this.phase = 'decode';
     } else {
@@ -395,8 +405,28 @@ export class Scheduler {
     this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, this.stepEndsAt - this.clock.now()));
   }
 
-  /** Moves waiting sequences into a prefill pass, up to max_prefill_tokens (at least one); returns its tokens. */
-  private takePrefill(): number {
+  /** Compacts `running` to the sequences decoding now; returns how many. */
+  private gatherRunning(): number {
+    let batchSize = 0;
+    for (const sequence of this.running) {
+      if (sequence.state !== 'running') continue;
+      this.running[batchSize++] = sequence;
+    }
+    this.running.length = batchSize;
+    return batchSize;
+  }
+
+  private meanContext(batchSize: number): number {
+    let contextTokens = 0;
+    for (let i = 0; i < batchSize; i++) {
+      const sequence = this.running[i];
+      if (sequence) contextTokens += sequence.reportedPromptTokens + sequence.generated;
+    }
+    return contextTokens / batchSize;
+  }
+
+  /** Moves waiting sequences into a prefill pass, up to `budget` prompt tokens (at least one); returns its tokens. */
+  private takePrefill(budget: number): number {
     this.prefilling.length = 0;
     let tokens = 0;
     while (this.waitingHead < this.waiting.length) {
@@ -405,8 +435,7 @@ export class Scheduler {
         this.waitingHead++;
         continue;
       }
-      if (this.prefilling.length > 0 && tokens + sequence.promptTokens > this.worker.max_prefill_tokens)
-        break;
+      if (this.prefilling.length > 0 && tokens + sequence.promptTokens > budget) break;
       this.waitingHead++;
       sequence.state = 'prefill';
       this.waitingCount--;
@@ -441,14 +470,37 @@ export class Scheduler {
     if (phase === undefined) return;
     this.phase = undefined;
     this.stepNo++;
-    const member: SequenceState = phase === 'prefill' ? 'prefill' : 'running';
-    const sequences = phase === 'prefill' ? this.prefilling : this.running;
+    let tokens = 0;
+    if (phase !== 'prefill') tokens += this.emit(this.running, 'running');
+    if (phase !== 'decode') {
+      tokens += this.emit(this.prefilling, 'prefill');
+      this.prefilling.length = 0;
+      this.observer.promptTokens?.(this.stepPromptTokens);
+    }
+    this.observer.step?.(phase, this.stepDurationMs, tokens);
+    this.flushTouched();
+    this.checkIdle();
+
+    // Drift correction: the next step starts when this one was planned to end, so timer lateness does not
+    // add up; lateness past maxCatchUpMs is dropped rather than recovered with shorter steps.
+    const now = this.clock.now();
+    const lateMs = now - this.stepEndsAt;
+    this.startStep(lateMs <= this.maxCatchUpMs ? this.stepEndsAt : now - this.maxCatchUpMs);
+  }
+
+  /**
+   * One token to each member of `sequences` in `state` (running: a decode token; prefill: its first token).
+   * Finished sequences are released; prefilled ones join the running set; `running` is compacted in place.
+   */
+  private emit(sequences: Sequence[], state: SequenceState): number {
     const errorRate = this.faults.active.errorRate;
+    const decoding = state === 'running';
     let tokens = 0;
     let kept = 0;
-    for (let i = 0; i < sequences.length; i++) {
+    const count = sequences.length;
+    for (let i = 0; i < count; i++) {
       const sequence = sequences[i];
-      if (!sequence || sequence.state !== member) continue;
+      if (!sequence || sequence.state !== state) continue;
       if (errorRate > 0 && this.random() < errorRate) {
         this.fail(
           sequence,
@@ -467,26 +519,15 @@ export class Scheduler {
         batch.tail += doneLine(sequence.id, sequence.reportedPromptTokens, sequence.generated);
         this.release(sequence);
         this.observer.finished?.();
-      } else if (phase === 'prefill') {
+      } else if (decoding) {
+        this.running[kept++] = sequence;
+      } else {
         sequence.state = 'running';
         this.running.push(sequence);
-      } else {
-        this.running[kept++] = sequence;
       }
     }
-    if (phase === 'decode') this.running.length = kept;
-    else {
-      this.prefilling.length = 0;
-      this.observer.promptTokens?.(this.stepPromptTokens);
-    }
-    this.observer.step?.(phase, this.stepDurationMs, tokens);
-    this.flushTouched();
-    this.checkIdle();
-
-    // Drift correction: the next step starts when this one was planned to end, so timer lateness does not
-    // add up; lateness past maxCatchUpMs is dropped rather than recovered with shorter steps.
-    const now = this.clock.now();
-    const lateMs = now - this.stepEndsAt;
-    this.startStep(lateMs <= this.maxCatchUpMs ? this.stepEndsAt : now - this.maxCatchUpMs);
+    // Sequences prefilled in a mixed step were appended after the decoding ones; keep them.
+    if (decoding) this.running.splice(kept, count - kept);
+    return tokens;
   }
 }
