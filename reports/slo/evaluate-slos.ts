@@ -91,9 +91,10 @@ export const STRADDLES = 'confidence interval straddles the threshold';
  * - achieved_rate: achieved / target rate with no interval: it counts what the generator did, it does not
  *   estimate anything from a sample, so the verdict is the plain comparison (pass or fail). Inconclusive
  *   only without a target rate (closed model).
- * - Latency SLOs and goodput are all inconclusive when the load generator fell behind its schedule
- *   (dropped iterations above 0.1 % of iterations, or scheduling lag above the bound): requests it did not
- *   send on time are latency it did not measure (coordinated omission).
+ * - When the load generator fell behind its schedule (dropped iterations above 0.1 % of iterations, or
+ *   scheduling lag above the bound), requests it did not send on time are latency it did not measure
+ *   (coordinated omission): the measured latency is a lower bound. A latency SLO whose measured interval
+ *   already violates its upper bound still fails; every other latency and goodput verdict is inconclusive.
  */
 export function evaluateSlos(
   slos: readonly Slo[],
@@ -196,7 +197,7 @@ function evaluateOne(
     need = minSamplesForQuantile(q, Z_95);
   }
   const observed = n > 0 ? round(estimate.value) : null;
-  if (estimate.ci === null && stat !== 'mean' && !behind) {
+  if (estimate.ci === null && stat !== 'mean' && (!behind || slo.op.startsWith('<'))) {
     // Too few samples for a two-sided interval can still be enough to show a violation: when the one bound
     // that exists already lies on the bad side, more samples could only confirm the failure.
     const violation = oneSidedViolation(ranked, STAT_QUANTILE[stat], slo);
@@ -265,10 +266,22 @@ function decide(
   const digits = slo.metric === 'error_rate' ? 6 : 3;
   const shownCi: Interval | null = ci ? [round(ci[0], digits), round(ci[1], digits)] : null;
   const observed = round(value, digits);
-  if (behind) return { verdict: 'inconclusive', observed, ci: shownCi, samples: n, reason: behind };
-  if (!ci)
-    return { verdict: 'inconclusive', observed, ci: null, samples: n, reason: 'no confidence interval' };
+  if (!ci) {
+    return {
+      verdict: 'inconclusive',
+      observed,
+      ci: null,
+      samples: n,
+      reason: behind ?? 'no confidence interval',
+    };
+  }
   const side = ciSide(ci, slo.op, slo.threshold);
+  // A generator that fell behind under-reports latency (requests it could not send would have waited even
+  // longer), so its figures are lower bounds: they can still prove an upper-bound SLO violated, never met.
+  const upperBound = slo.op === '<' || slo.op === '<=';
+  if (behind && !(side === 'bad' && upperBound && isLatencyMetric(slo.metric))) {
+    return { verdict: 'inconclusive', observed, ci: shownCi, samples: n, reason: behind };
+  }
   const what =
     `${slo.stat ?? (isLatencyMetric(slo.metric) ? DEFAULT_LATENCY_STAT : '')} ${slo.metric}`.trim();
   const unit = sloUnit(slo.metric) === 'ms' ? ' ms' : '';
@@ -288,7 +301,7 @@ function decide(
       observed,
       ci: shownCi,
       samples: n,
-      reason: `${what} ${observed}${unit}, ${interval}, entirely violates ${slo.op} ${slo.threshold}${unit}`,
+      reason: `${what} ${observed}${unit}, ${interval}, entirely violates ${slo.op} ${slo.threshold}${unit}${behind ? ' (the load generator fell behind, so the true latency is higher still)' : ''}`,
     };
   }
   return { verdict: 'inconclusive', observed, ci: shownCi, samples: n, reason: STRADDLES };

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
+import { etcdQuorumLoss } from '../experiments/etcd-quorum-loss.js';
+import { workerNodeKill } from '../experiments/worker-node-kill.js';
+import { describePlan } from './describe-plan.js';
+import { topologyFromConfig } from './topology.js';
+
+const reference = topologyFromConfig(parseClusterConfig(''));
+
+describe('describePlan (--dry-run)', () => {
+  it('prints the schedule, targets, rollbacks, expectations and blast radius', () => {
+    const plan = describePlan(workerNodeKill, reference);
+    expect(plan).toContain('Experiment worker-node-kill: Lose a whole worker node');
+    expect(plan).toContain(
+      'Steady state (checked over the first 10 s of load, before any fault): e2e p99 < 2000 ms; error rate < 1 %',
+    );
+    expect(plan).toContain('Load: scenario load, 20 req/s for 60 s');
+    expect(plan).toContain('  t+20 s  kill-node: node-kill (SIGKILL)');
+    expect(plan).toContain('      targets: node node-a: node-a-gpu0 (worker), node-a-gpu1 (worker)');
+    expect(plan).toContain('      rolled back at t+40 s (after 20 s): restart what is down');
+    expect(plan).toContain(
+      'failed <= 0, detected within 2 s, recovered within 10 s, no lost request, no duplicate',
+    );
+    expect(plan).toContain(
+      'Abort (checked every second; stops the load and rolls back): error rate > 50 % over 5 s',
+    );
+    expect(plan).toContain('Blast radius: 2 of 4 workers');
+    expect(plan.trimEnd().endsWith('Dry run: nothing was touched.')).toBe(true);
+  });
+
+  it('shows the etcd leader as chosen at injection time', () => {
+    expect(describePlan(etcdQuorumLoss, reference)).toContain(
+      'targets: 2 of 3 etcd members, the leader first (etcd-0, etcd-1, etcd-2)',
+    );
+  });
+
+  it('marks a plan the topology rejects', () => {
+    const single = topologyFromConfig(parseClusterConfig('nodes: [{ name: solo, gpus: 2 }]'));
+    const plan = describePlan(workerNodeKill, single);
+    expect(plan).toContain('REJECTED faults[0].target: node-kill would hit every worker (2 of 2');
+    expect(plan).toContain('the plan is invalid for this topology; nothing was touched');
+  });
+});

@@ -1,0 +1,39 @@
+import type { Experiment } from '../experiment/experiment-schema.js';
+import { batcherKill } from './batcher-kill.js';
+import { etcdLeaderKill } from './etcd-leader-kill.js';
+import { etcdQuorumLoss } from './etcd-quorum-loss.js';
+import { gpuOom } from './gpu-oom.js';
+import { gpuSlowdown } from './gpu-slowdown.js';
+import { networkDelay } from './network-delay.js';
+import { workerKill } from './worker-kill.js';
+import { workerNodeFreeze } from './worker-node-freeze.js';
+import { workerNodeKill } from './worker-node-kill.js';
+import { workerPartition } from './worker-partition.js';
+
+/** The experiments Gauntlet ships, documented in chaos/experiments/README.md. */
+export const shippedExperiments: readonly Experiment[] = [
+  workerKill,
+  workerNodeKill,
+  workerNodeFreeze,
+  batcherKill,
+  etcdLeaderKill,
+  etcdQuorumLoss,
+  networkDelay,
+  workerPartition,
+  gpuSlowdown,
+  gpuOom,
+];
+
+/** Experiments that need a stack started with network proxies (UpOptions.networkProxies). */
+export function needsNetworkProxies(experiment: Experiment): boolean {
+  return experiment.faults.some((f) => f.action.startsWith('network-'));
+}
+
+export function shippedExperiment(id: string): Experiment {
+  const found = shippedExperiments.find((e) => e.id === id);
+  if (!found)
+    throw new Error(
+      `no shipped experiment "${id}"; shipped: ${shippedExperiments.map((e) => e.id).join(', ')}`,
+    );
+  return found;
+}

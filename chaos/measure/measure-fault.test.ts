@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { faultSchema } from '../experiment/experiment-schema.js';
+import type { Slo } from '../experiment/slo.js';
+import type { JournalEntry } from '../faults/fault-journal.js';
+import { plantedRequests } from '../testing/planted-requests.js';
+import { indexById } from './fault-impact.js';
+import { measureFault } from './measure-fault.js';
+import { sortByStart } from './measured-request.js';
+
+const origin = 1_700_000_000_000;
+const slos: Slo[] = [
+  { id: 'p99', metric: 'e2e', stat: 'p99', op: '<', threshold: 1_000 },
+  { id: 'err', metric: 'error_rate', op: '<', threshold: 0.01 },
+];
+const spec = faultSchema.parse({
+  id: 'kill-worker',
+  at: 20,
+  durationS: 20,
+  action: 'kill',
+  target: { role: 'worker' },
+});
+
+describe('measureFault', () => {
+  // 20 req/s for 60 s; the fault at t+20 s makes a quarter of the requests of the next 4 s fail.
+  const requests = sortByStart(
+    plantedRequests({
+      originMs: origin,
+      ratePerS: 20,
+      durationMs: 60_000,
+      phases: [
+        { fromMs: 20_000, toMs: 22_000, err: 'stream_cut', every: 4, st: 200 },
+        { fromMs: 22_000, toMs: 24_000, err: 'server_error', every: 4 },
+      ],
+    }),
+  );
+  const entry: JournalEntry = {
+    faultId: 'kill-worker',
+    action: 'kill',
+    targets: ['node-a-gpu0'],
+    injectedAt: origin + 20_000,
+    confirmedAt: origin + 20_004,
+    revertedAt: origin + 40_000,
+  };
+  const ctx = {
+    sorted: requests,
+    byId: indexById(requests),
+    slos,
+    loadStartMs: origin,
+    loadEndMs: origin + 60_000,
+    windowMs: 10_000,
+    observations: [
+      {
+        t: origin + 20_350,
+        targetId: 'node-a-gpu0',
+        signal: 'ejected' as const,
+        source: 'batcher:batcher-0',
+      },
+    ],
+  };
+
+  it('joins the journal, the requests and the probe into one result', () => {
+    const result = measureFault(
+      spec,
+      entry,
+      [{ id: 'node-a-gpu0', role: 'worker' }],
+      { maxFailedRequests: 0, maxRecoveryS: 10 },
+      ctx,
+    );
+    expect(result).toMatchObject({
+      id: 'kill-worker',
+      action: 'kill',
+      targets: ['node-a-gpu0'],
+      injectedAt: origin + 20_000,
+      revertedAt: origin + 40_000,
+      detection: 'detected',
+      detectedAfterMs: 350,
+      recoveredAfterMs: 4_000,
+      failedRequests: { stream_cut: 10, server_error: 10 },
+      failedTotal: 20,
+      streamsCut: 10,
+      lost: 0,
+      duplicated: 0,
+      verdict: 'fail',
+    });
+    expect(result.reasons).toEqual([
+      'FAIL: failed requests 20 > maxFailedRequests 0 (stream_cut 10, server_error 10)',
+      'ok: recovered after 4.0 s <= maxRecoveryS 10',
+    ]);
+  });
+
+  it('gives SLO verdicts before, during and after the fault', () => {
+    const result = measureFault(spec, entry, [{ id: 'node-a-gpu0', role: 'worker' }], {}, ctx);
+    expect(result.windows.map((w) => [w.phase, w.fromMs - origin, w.toMs - origin, w.verdict])).toEqual([
+      ['before', 10_000, 20_000, 'pass'],
+      ['during', 20_000, 40_000, 'fail'],
+      ['after', 40_000, 60_000, 'pass'],
+    ]);
+  });
+
+  it('a request in flight at the injection and cut by it counts for the fault, not against the before window', () => {
+    const cut = { id: 'cut', t0: origin + 19_900, e2e: 300, ok: false, err: 'stream_cut', st: 200 };
+    const withCut = sortByStart([...requests, cut]);
+    const result = measureFault(
+      spec,
+      entry,
+      [{ id: 'node-a-gpu0', role: 'worker' }],
+      {},
+      { ...ctx, sorted: withCut, byId: indexById(withCut) },
+    );
+    expect(result.failedRequests.stream_cut).toBe(11);
+    expect(result.windows[0]).toMatchObject({ phase: 'before', failed: 0, verdict: 'pass' });
+  });
+
+  it('a fault never injected is inconclusive, with the reason', () => {
+    const failed = { ...entry, injectError: 'freeze node-a-gpu0: not running' };
+    const result = measureFault(spec, failed, [], {}, ctx);
+    expect(result).toMatchObject({
+      verdict: 'inconclusive',
+      reasons: ['the fault was not injected: freeze node-a-gpu0: not running'],
+    });
+    expect(measureFault(spec, undefined, [], {}, ctx).reasons).toEqual([
+      'the fault was not injected (the run stopped first)',
+    ]);
+  });
+});

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
+import { type EtcdMemberSpec, waitForEtcdHealthy } from '../../harness/platform/local/etcd-cluster.js';
+import { type Launched, LocalComponent } from '../../harness/platform/local/local-component.js';
+import {
+  type ComponentHandle,
+  type ComponentSelector,
+  matches,
+  type StackDescription,
+  type StackHandle,
+} from '../../harness/platform/platform.js';
+import { SupervisedProcess } from '../../harness/process/supervised-process.js';
+import { toolPath } from '../../harness/util/project-root.js';
+import type { ClusterConfig } from '../../stack/config/cluster-config.js';
+import type { Role } from '../../stack/protocol/registry-keys.js';
+
+export interface ProcessComponentSpec {
+  role: Role;
+  id: string;
+  node: string;
+  launch: (logFile: string) => Promise<Launched>;
+}
+
+/** A stand-in component: a real `sleep` process (killable, freezable, restartable), with an optional URL. */
+export function sleeper(url?: string): (logFile: string) => Promise<Launched> {
+  return async (logFile) => ({
+    process: SupervisedProcess.start({ command: 'sleep', args: ['300'], logFile, detached: false }),
+    url,
+  });
+}
+
+/** A real etcd member, as the local platform starts it. */
+export function etcdMember(spec: EtcdMemberSpec): (logFile: string) => Promise<Launched> {
+  return async (logFile) => {
+    const proc = SupervisedProcess.start({
+      command: toolPath('etcd'),
+      args: spec.args,
+      logFile,
+      detached: false,
+    });
+    await waitForEtcdHealthy(spec.clientUrl, 20_000, () => proc.exited);
+    return { process: proc, url: spec.clientUrl };
+  };
+}
+
+/**
+ * A StackHandle over real processes that are not Gauntlet services, for testing the fault API, the audit
+ * and the runner without building and starting the whole stack.
+ */
+export class ProcessStack implements StackHandle {
+  readonly runId = 'test';
+  readonly platform = 'local' as const;
+  readonly gatewayUrl = 'http://127.0.0.1:1';
+  readonly apiKey = 'test-key-0000';
+  readonly config: ClusterConfig;
+  private readonly all: LocalComponent[];
+
+  private constructor(
+    readonly runDir: string,
+    readonly adminToken: string,
+    readonly etcdEndpoints: string[],
+    specs: ProcessComponentSpec[],
+  ) {
+    this.config = parseClusterConfig('');
+    this.all = specs.map(
+      (s) =>
+        new LocalComponent(
+          s.role,
+          s.id,
+          s.node,
+          join(runDir, `${s.id}.log`),
+          () => s.launch(join(runDir, `${s.id}.log`)),
+          () => {},
+          2_000,
+        ),
+    );
+  }
+
+  static async start(
+    specs: ProcessComponentSpec[],
+    options: { runDir: string; adminToken?: string; etcdEndpoints?: string[] },
+  ): Promise<ProcessStack> {
+    const stack = new ProcessStack(
+      options.runDir,
+      options.adminToken ?? 'adm-test',
+      options.etcdEndpoints ?? [],
+      specs,
+    );
+    try {
+      await Promise.all(stack.all.map((c) => c.start()));
+    } catch (error) {
+      await stack.down();
+      throw error;
+    }
+    return stack;
+  }
+
+  components(selector?: ComponentSelector): ComponentHandle[] {
+    return this.all.filter((c) => matches(c, selector));
+  }
+
+  component(id: string): ComponentHandle {
+    const found = this.all.find((c) => c.id === id);
+    if (!found) throw new Error(`no component "${id}"`);
+    return found;
+  }
+
+  nodes(): string[] {
+    return [...new Set(this.all.map((c) => c.node))];
+  }
+
+  describe(): StackDescription {
+    return {
+      runId: this.runId,
+      platform: 'local',
+      gateway: this.gatewayUrl,
+      apiKey: this.apiKey,
+      runDir: this.runDir,
+      components: this.all.map(({ role, id, node, pid, url }) => ({ role, id, node, pid, url })),
+    };
+  }
+
+  async down(): Promise<void> {
+    await Promise.all(this.all.map((c) => c.thaw()));
+    await Promise.all(this.all.map((c) => c.stop(1_000)));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down();
+  }
+}
