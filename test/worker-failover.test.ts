@@ -89,6 +89,26 @@ describe('worker failure', () => {
     });
   });
 
+  it('a killed worker restarts with a new address, registers again and serves', async () => {
+    stack = await upLocalStack(small());
+    const s = stack;
+    const worker = s.component('node-a-gpu1');
+    const before = worker.url;
+    await worker.kill('SIGKILL');
+    await worker.restart();
+    expect(worker.isAlive()).toBe(true);
+    expect(worker.url).not.toBe(before);
+    const admin = await fetch(`${worker.url}/admin/faults`, {
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
+    expect(admin.status).toBe(200);
+    await waitUntil(
+      'restarted worker registered',
+      async () => (await registeredWorkers(s)).includes('node-a-gpu1'),
+      5_000,
+    );
+  });
+
   it('a dead worker leaves the registry within TTL + 1 s', async () => {
     stack = await upLocalStack(small());
     const s = stack;

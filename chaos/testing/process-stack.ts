@@ -48,6 +48,7 @@ export function etcdMember(spec: EtcdMemberSpec): (logFile: string) => Promise<L
  * and the runner without building and starting the whole stack.
  */
 export class ProcessStack implements StackHandle {
+  readonly links = undefined;
   readonly runId = 'test';
   readonly platform = 'local' as const;
   readonly gatewayUrl = 'http://127.0.0.1:1';

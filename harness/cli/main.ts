@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { projectRoot } from '../util/project-root.js';
 import { reportError } from './cli-error.js';
+import { registerChaos } from './commands/chaos-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerDown } from './commands/down-command.js';
 import { registerGate } from './commands/gate-command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerGate(program);
   registerReport(program);
   registerCompare(program);
+  registerChaos(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

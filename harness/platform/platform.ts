@@ -1,3 +1,4 @@
+import type { LinkFaults } from '../../chaos/faults/link-faults.js';
 import type { ClusterConfig } from '../../stack/config/cluster-config.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 
@@ -73,6 +74,8 @@ export interface StackHandle extends AsyncDisposable {
   readonly adminToken: string;
   readonly runDir: string;
   readonly etcdEndpoints: string[];
+  /** Fault proxies on the links between roles, when the stack was brought up with networkProxies. */
+  readonly links: LinkFaults | undefined;
   components(selector?: ComponentSelector): ComponentHandle[];
   component(id: string): ComponentHandle;
   nodes(): string[];

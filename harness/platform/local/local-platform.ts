@@ -5,6 +5,7 @@ import type { ClusterConfig } from '../../../stack/config/cluster-config.js';
 import { clusterConfigKey } from '../../../stack/protocol/registry-keys.js';
 import { parseReadyLine } from '../../../stack/runtime/ready-line.js';
 import { type ServiceEnv, serviceEnvVar } from '../../../stack/runtime/service-env.js';
+import { freePort } from '../../process/free-port.js';
 import { tailOf } from '../../process/log-tail.js';
 import { SupervisedProcess } from '../../process/supervised-process.js';
 import { waitForLogLine } from '../../process/wait-for-log-line.js';
@@ -14,6 +15,8 @@ import type { Platform, StackHandle, UpOptions } from '../platform.js';
 import { planEtcdCluster, waitForEtcdHealthy } from './etcd-cluster.js';
 import { type Launched, LocalComponent } from './local-component.js';
 import { LocalStack } from './local-stack.js';
+import { startLinkProxies } from './network/link-proxies.js';
+import { LocalLinkFaults } from './network/local-link-faults.js';
 import { waitForStackReady } from './wait-for-stack-ready.js';
 
 /** Control-plane components (etcd, gateway, batchers) share one notional node on the local platform. */
@@ -44,6 +47,15 @@ export class LocalPlatform implements Platform {
     const started = Date.now();
 
     try {
+      // Network chaos needs a TCP proxy on every link (this kernel has no netem): toxiproxy in front of each
+      // batcher, each worker and each etcd member, so the stack's own traffic crosses it.
+      const proxies = options.networkProxies
+        ? await startLinkProxies({ logFile: join(logsDir, 'toxiproxy.log'), detached, readyTimeoutMs })
+        : undefined;
+      if (proxies) {
+        stack.addHelper('toxiproxy', proxies.process, () => proxies.close());
+        stack.links = new LocalLinkFaults(proxies);
+      }
       // etcd: every member must be running before any can elect a leader, so launch them together.
       const etcdComponents = etcdSpecs.map((spec) => {
         const logFile = join(logsDir, `${spec.id}.log`);
@@ -72,10 +84,27 @@ export class LocalPlatform implements Platform {
       await putClusterConfig(etcdEndpoints[0] ?? '', config);
       log(`etcd ready: ${etcdSpecs.length} member(s) in ${Date.now() - started} ms`);
 
-      const baseEnv = { host: '127.0.0.1', port: 0, etcdEndpoints, adminToken, apiKeys: [apiKey], config };
+      const serviceEtcd = proxies
+        ? await Promise.all(etcdSpecs.map((m) => proxies.proxyFor('any->etcd', m.id, m.clientUrl)))
+        : etcdEndpoints;
+      const baseEnv = {
+        host: '127.0.0.1',
+        port: 0,
+        etcdEndpoints: serviceEtcd,
+        adminToken,
+        apiKeys: [apiKey],
+        config,
+      };
       const services: LocalComponent[] = [];
-      const addService = (env: Omit<ServiceEnv, keyof typeof baseEnv>) => {
-        const full: ServiceEnv = { ...baseEnv, ...env };
+      const proxied = async (env: Omit<ServiceEnv, keyof typeof baseEnv>): Promise<Partial<ServiceEnv>> => {
+        if (!proxies || env.role === 'gateway') return {};
+        // The proxy's upstream must be known before the service starts: pick its port (kept across restarts).
+        const port = await freePort();
+        const link = env.role === 'worker' ? 'batcher->worker' : 'gateway->batcher';
+        return { port, advertiseUrl: await proxies.proxyFor(link, env.id, `http://127.0.0.1:${port}`) };
+      };
+      const addService = async (env: Omit<ServiceEnv, keyof typeof baseEnv>) => {
+        const full: ServiceEnv = { ...baseEnv, ...env, ...(await proxied(env)) };
         const logFile = join(logsDir, `${env.id}.log`);
         const component: LocalComponent = new LocalComponent(
           env.role,
@@ -90,13 +119,13 @@ export class LocalPlatform implements Platform {
       };
       for (const node of config.nodes) {
         for (let gpu = 0; gpu < node.gpus; gpu++) {
-          addService({ role: 'worker', id: `${node.name}-gpu${gpu}`, node: node.name, gpuIndex: gpu });
+          await addService({ role: 'worker', id: `${node.name}-gpu${gpu}`, node: node.name, gpuIndex: gpu });
         }
       }
       for (let i = 0; i < config.batchers.replicas; i++) {
-        addService({ role: 'batcher', id: `batcher-${i}`, node: controlNode });
+        await addService({ role: 'batcher', id: `batcher-${i}`, node: controlNode });
       }
-      addService({ role: 'gateway', id: 'gateway-0', node: controlNode });
+      await addService({ role: 'gateway', id: 'gateway-0', node: controlNode });
       await startAll(services);
       const gateway = stack.components({ role: 'gateway' })[0];
       stack.gatewayUrl = gateway?.url ?? '';
@@ -142,10 +171,16 @@ async function launchService(
     detached,
   });
   adopt({ process: proc, url: undefined });
-  const ready = await waitForLogLine(logFile, parseReadyLine, {
-    timeoutMs: readyTimeoutMs,
-    exited: () => proc.exited,
-  });
+  // The log file is appended to across restarts: only this process's ready line counts (setpriv execs the
+  // service, so the pid we spawned is the service's own).
+  const ready = await waitForLogLine(
+    logFile,
+    (line) => {
+      const info = parseReadyLine(line);
+      return info?.pid === proc.pid ? info : undefined;
+    },
+    { timeoutMs: readyTimeoutMs, exited: () => proc.exited },
+  );
   return { process: proc, url: ready.url };
 }
 

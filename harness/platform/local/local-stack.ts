@@ -1,3 +1,4 @@
+import type { LinkFaults } from '../../../chaos/faults/link-faults.js';
 import type { ClusterConfig } from '../../../stack/config/cluster-config.js';
 import { identityOf } from '../../process/process-identity.js';
 import type { SupervisedProcess } from '../../process/supervised-process.js';
@@ -14,6 +15,7 @@ import type { LocalComponent } from './local-component.js';
 export class LocalStack implements StackHandle {
   readonly platform = 'local' as const;
   gatewayUrl = '';
+  links: LinkFaults | undefined;
   private readonly all: LocalComponent[] = [];
   private readonly helpers: Array<{ kind: string; process: SupervisedProcess; stop(): Promise<void> }> = [];
   private stopped = false;
