@@ -15,6 +15,8 @@ export interface Suite {
   description: string;
   sloFile: string;
   parts(options: SuiteOptions): RunPart[];
+  /** Run the failover part (a worker kill under load, on a fresh stack) after the load parts. */
+  failover: boolean;
 }
 
 const slo = (name: string) => join(projectRoot(), 'reports', 'slo', name);
@@ -50,11 +52,20 @@ export const suites: Record<string, Suite> = {
       part('load', o.rate, 40, o, { WARMUP: '10s' }),
       part('spike', o.rate, 20, o, { WARMUP: '5s', SPIKE_DURATION: '10s', RECOVERY: '40s' }),
     ],
+    failover: true,
   },
   quick: {
     name: 'quick',
     description: 'one 30 s load run at the rated rate, for pre-merge checks (about 40 s)',
     sloFile: slo('quick-gate-slos.yaml'),
     parts: (o) => [part('load', o.rate, 25, o, { WARMUP: '5s' })],
+    failover: false,
+  },
+  failover: {
+    name: 'failover',
+    description: 'the quick load run, then a worker killed under load (about 1.5 minutes)',
+    sloFile: slo('quick-gate-slos.yaml'),
+    parts: (o) => [part('load', o.rate, 25, o, { WARMUP: '5s' })],
+    failover: true,
   },
 };

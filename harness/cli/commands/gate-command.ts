@@ -1,6 +1,9 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeReports } from '../../../reports/render/write-reports.js';
 import { loadSloFile } from '../../../reports/slo/load-slos.js';
+import { runChaos } from '../../chaos/run-chaos.js';
+import { gateFailoverExperiment, mergeFailover } from '../../gate/failover-part.js';
 import { suites } from '../../gate/suites.js';
 import type { PlatformName } from '../../platform/platform.js';
 import { executeRun } from '../../run/execute-run.js';
@@ -66,7 +69,7 @@ export function registerGate(program: Command): void {
       });
       const interrupt = listenForInterrupt();
       try {
-        const { run, outDir } = await executeRun({
+        const loaded = await executeRun({
           parts,
           target,
           slos,
@@ -84,6 +87,34 @@ export function registerGate(program: Command): void {
           progress: flags.progress,
           log: (m) => process.stderr.write(`${m}\n`),
         });
+        const outDir = loaded.outDir;
+        let run = loaded.run;
+        if (suite.failover && !interrupt.received && target.platform) {
+          // A fresh stack for the failover part: the load parts' stack is gone, and a fault must not leak
+          // into the other parts' figures.
+          const failover = await runChaos({
+            experiment: gateFailoverExperiment(),
+            platform: target.platform.platform,
+            config: target.platform.config,
+            outDir: join(outDir, 'failover'),
+            command: ['gauntlet', ...process.argv.slice(2)],
+            seed: flags.seed,
+            maxTokens: 16,
+            interrupt,
+            log: (m) => process.stderr.write(`failover: ${m}\n`),
+          });
+          run = mergeFailover(run, failover.run);
+          await writeReports(outDir, run);
+        } else if (suite.failover) {
+          run = {
+            ...run,
+            notes: [
+              ...run.notes,
+              'failover part skipped: it needs --platform (faults are injected on a stack the run owns)',
+            ],
+          };
+          await writeReports(outDir, run);
+        }
         process.stdout.write(`${verdictSummary(run, outDir)}\n`);
         process.exitCode = interrupt.received ? 130 : exitCodeFor(run);
       } finally {

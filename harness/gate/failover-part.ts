@@ -1,0 +1,34 @@
+import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
+import { workerKill } from '../../chaos/experiments/worker-kill.js';
+import { combineVerdicts } from '../../reports/model/kinds.js';
+import type { RunResult } from '../../reports/run-result.js';
+
+/**
+ * The failover part of a gate: worker-kill, shortened to fit a release gate (30 s of load, the kill at
+ * t+10 s, restart 10 s later) with the same expectations: zero failed requests, detection within 2 s,
+ * recovery within 10 s, nothing lost or duplicated.
+ */
+export function gateFailoverExperiment(): Experiment {
+  const [kill] = workerKill.faults;
+  if (!kill) throw new Error('worker-kill has no fault');
+  return {
+    ...workerKill,
+    id: 'gate-worker-kill',
+    steadyState: { ...workerKill.steadyState, windowS: 8 },
+    load: { ...workerKill.load, durationS: 30 },
+    faults: [{ ...kill, at: 10, durationS: 10 }],
+  };
+}
+
+/** One combined report: the load parts' run with the failover part's faults, SLO verdicts and notes. */
+export function mergeFailover(load: RunResult, failover: RunResult): RunResult {
+  const slos = [...load.slos, ...failover.slos.map((s) => ({ ...s, id: `failover:${s.id}` }))];
+  return {
+    ...load,
+    slos,
+    faults: [...(load.faults ?? []), ...(failover.faults ?? [])],
+    complete: load.complete && failover.complete,
+    verdict: combineVerdicts([load.verdict, failover.verdict]),
+    notes: [...load.notes, ...failover.notes.map((n) => `failover: ${n}`)],
+  };
+}
