@@ -7,6 +7,7 @@ import { registerChaos } from './commands/chaos-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerDown } from './commands/down-command.js';
 import { registerGate } from './commands/gate-command.js';
+import { registerProbe } from './commands/probe-command.js';
 import { registerReport } from './commands/report-command.js';
 import { registerRun } from './commands/run-command.js';
 import { registerStatus } from './commands/status-command.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerCompare(program);
   registerChaos(program);
+  registerProbe(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
