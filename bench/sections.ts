@@ -1,3 +1,6 @@
+import { benchChaos } from './chaos-bench.js';
+import { benchCollectorInChild } from './collector-bench.js';
+import { benchLoadgen } from './loadgen-bench.js';
 import { benchBatchingGain, benchBringup, benchOverhead } from './stack-bench.js';
 
 export interface BenchTarget {
@@ -37,6 +40,67 @@ export const benchSections: BenchSection[] = [
     async run() {
       const r = await benchBatchingGain();
       return { figures: { batching_gain: round(r.gain) }, details: r };
+    },
+  },
+
+  {
+    name: 'collector',
+    targets: {
+      collector_samples_per_s: { op: '>=', value: 200_000 },
+      collector_peak_rss_mb: { op: '<=', value: 300 },
+    },
+    async run() {
+      const r = await benchCollectorInChild();
+      return {
+        figures: {
+          collector_samples_per_s: Math.round(r.samplesPerS),
+          collector_peak_rss_mb: round(r.peakRssMb, 0),
+        },
+        details: r.raw,
+      };
+    },
+  },
+  {
+    name: 'loadgen',
+    targets: {
+      loadgen_rate_error: { op: '<=', value: 0.01 },
+      loadgen_dropped_iterations: { op: '<=', value: 0 },
+    },
+    async run() {
+      const r = await benchLoadgen();
+      return {
+        figures: { loadgen_rate_error: round(r.rateError, 4), loadgen_dropped_iterations: r.dropped },
+        details: r.details,
+      };
+    },
+  },
+  {
+    // Long (about 12 minutes): every shipped experiment on the reference stack. Figures per experiment are
+    // in details; the headline figures are the targets.
+    name: 'chaos',
+    targets: {
+      chaos_worker_kill_failed_requests: { op: '<=', value: 0 },
+      chaos_worker_kill_recovery_s: { op: '<=', value: 5 },
+      chaos_etcd_leader_kill_failed_requests: { op: '<=', value: 0 },
+      chaos_worker_node_freeze_recovery_s: { op: '<=', value: 5 },
+    },
+    async run() {
+      const r = (await benchChaos()) as Record<
+        string,
+        { faults?: Array<{ failedRequests: number; recoveredAfterMs: number | null }> }
+      >;
+      const first = (id: string) => r[id]?.faults?.[0];
+      const seconds = (ms: number | null | undefined) =>
+        ms === null || ms === undefined ? Number.NaN : round(ms / 1000, 1);
+      return {
+        figures: {
+          chaos_worker_kill_failed_requests: first('worker-kill')?.failedRequests ?? Number.NaN,
+          chaos_worker_kill_recovery_s: seconds(first('worker-kill')?.recoveredAfterMs),
+          chaos_etcd_leader_kill_failed_requests: first('etcd-leader-kill')?.failedRequests ?? Number.NaN,
+          chaos_worker_node_freeze_recovery_s: seconds(first('worker-node-freeze')?.recoveredAfterMs),
+        },
+        details: r,
+      };
     },
   },
 ];

@@ -188,6 +188,16 @@ export const faultRecordSchema = z
       .describe('failed requests / error budget of the window'),
     verdict,
     reason: z.string().optional(),
+    expectations: z
+      .array(
+        z.strictObject({
+          name: z.string().describe('e.g. maxFailedRequests'),
+          verdict,
+          detail: z.string().describe('measured against allowed'),
+        }),
+      )
+      .optional()
+      .describe('one entry per expectation of the experiment, met or not'),
     windows: z.array(faultWindow),
   })
   .describe('One injected fault joined with the requests around it (filled in by chaos experiments)');

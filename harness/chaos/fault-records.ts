@@ -23,6 +23,7 @@ export function faultRecords(result: ExperimentResult, timeOriginMs: number): Fa
       lostIds: fault.lost,
       verdict: fault.verdict,
       ...(fault.reasons.length > 0 ? { reason: fault.reasons.join('; ') } : {}),
+      expectations: fault.reasons.map(expectationOf),
       windows: fault.windows.map((w) => ({
         name: w.phase,
         fromS: s(w.fromMs),
@@ -49,4 +50,19 @@ function windowSlo(r: SloWindow['slos'][number], w: SloWindow): SloVerdictRecord
     samples: r.n,
     reason: `${w.phase} window: ${r.value ?? '-'} over ${r.n} requests`,
   };
+}
+
+/** A judge line ("ok: ...", "FAIL: ...", "n/a: ...") as an expectation record named by its limit. */
+function expectationOf(reason: string): {
+  name: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  detail: string;
+} {
+  const match = /^(ok|FAIL|n\/a): (.*)$/.exec(reason);
+  const detail = match?.[2] ?? reason;
+  const name =
+    /\b(max[A-Za-z]+)\b/.exec(detail)?.[1] ??
+    (/lost/.test(detail) ? 'noLostRequests' : /duplicated/.test(detail) ? 'noDuplicates' : 'expectation');
+  const verdict = match?.[1] === 'ok' ? 'pass' : match?.[1] === 'FAIL' ? 'fail' : 'inconclusive';
+  return { name, verdict, detail };
 }

@@ -42,13 +42,14 @@ export function renderJunit(run: RunResult): string {
           (w.slos ?? []).map((s) => `${w.name} (${w.fromS}-${w.toS} s) ${s.id}: ${s.verdict} (${s.reason})`),
         ),
       ].join('\n');
-      return testcase(
-        'gauntlet.fault',
-        `${fault.id}: ${fault.action} ${fault.targets.join(', ')}`,
-        fault.verdict,
-        fault.reason ?? fault.verdict,
-        evidence,
-      );
+      const name = `${fault.id}: ${fault.action} ${fault.targets.join(', ')}`;
+      // One testcase per expectation when the experiment had any, so CI shows which limit broke.
+      if (fault.expectations && fault.expectations.length > 0) {
+        return fault.expectations
+          .map((e) => testcase('gauntlet.fault', `${name}: ${e.name}`, e.verdict, e.detail, evidence))
+          .join('\n');
+      }
+      return testcase('gauntlet.fault', name, fault.verdict, fault.reason ?? fault.verdict, evidence);
     });
     suites.push(suite('gauntlet.faults', faultCases, durationS, run));
   }

@@ -256,6 +256,9 @@ export class BatchScheduler implements BatchEvents {
   itemFailed(batch: WorkerBatch, request: PendingRequest, failure: AttemptFailure): void {
     if (request.settled) return;
     const workerId = batch.workerId;
+    // A GPU fault answers 200 with per-sequence errors; without counting it the batcher would keep sending
+    // work to a worker that fails all of it (gpu-oom would never be detected).
+    if (failure.gpuFault) this.workers.recordFailure(batch.worker, failure.cause);
     const { enabled, max_attempts, resume_streams } = this.config.redispatch;
     if (request.committed) {
       const canResume = enabled && resume_streams && failure.retryable && request.attempts < max_attempts;

@@ -49,6 +49,21 @@ describe('re-dispatch before the first token', () => {
     expect(metrics).toContain('gauntlet_batcher_redispatches_total 1');
   });
 
+  it('ejects a worker whose GPU fails every sequence (out of memory), and moves the request', async () => {
+    bed = await startTestBed({
+      config: { max_batch_delay_ms: 0 },
+      workers: [{ id: 'w-a', behavior: { kind: 'err', code: 'gpu_oom' } }, { id: 'w-b' }],
+    });
+    const { batcher } = bed;
+    const answers = await Promise.all(
+      [1, 2, 3].map((i) => submitTo(batcher.url, submitRequest({ id: `oom-${i}` }))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.every((a) => a.headers[headers.workerId] === 'w-b')).toBe(true);
+    expect(batcher.status().ejected).toEqual([expect.objectContaining({ id: 'w-a' })]);
+    expect(batcher.status().ejected[0]?.cause).toContain('gpu_oom');
+  });
+
   const failures: Array<[string, FakeWorkerBehavior]> = [
     ['closes the connection before the first token', { kind: 'close-before-first-token' }],
     ['answers HTTP 503', { kind: 'status', status: 503 }],

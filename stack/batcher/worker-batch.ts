@@ -13,6 +13,8 @@ export interface AttemptFailure {
   cause: string;
   /** Whether another worker may try, provided the request has no token yet. */
   retryable: boolean;
+  /** The worker's GPU failed (CUDA error, out of memory): a sign of a sick worker, not of one request. */
+  gpuFault?: boolean;
 }
 
 /** What a batch reports; the scheduler decides what each means for the client and the worker's health. */
@@ -208,7 +210,12 @@ export class WorkerBatch implements RequestAttempt {
         const request = this.detach(event.id);
         if (request) {
           const retryable = retryableWorkerErrors.has(event.code as WorkerErrorCode);
-          this.events.itemFailed(this, request, { cause: `${event.code}: ${event.message}`, retryable });
+          const gpuFault = event.code === 'gpu_oom' || event.code === 'gpu_error';
+          this.events.itemFailed(this, request, {
+            cause: `${event.code}: ${event.message}`,
+            retryable,
+            gpuFault,
+          });
         }
         break;
       }

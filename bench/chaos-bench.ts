@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shippedExperiments } from '../chaos/experiments/shipped-experiments.js';
+import { runChaos } from '../harness/chaos/run-chaos.js';
+import { loadClusterConfig } from '../harness/config/load-cluster-config.js';
+import { LocalPlatform } from '../harness/platform/local/local-platform.js';
+
+/** Every shipped experiment on the reference stack: detection, recovery and failed requests per fault. */
+export async function benchChaos(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const experiment of shippedExperiments) {
+    const dir = mkdtempSync(join(tmpdir(), `gauntlet-chaos-${experiment.id}-`));
+    try {
+      const { run, result } = await runChaos({
+        experiment,
+        platform: new LocalPlatform(),
+        config: loadClusterConfig(),
+        outDir: dir,
+        command: ['bench', experiment.id],
+        seed: 1,
+        maxTokens: 16,
+      });
+      out[experiment.id] = {
+        verdict: run.verdict,
+        status: result?.status,
+        faults: (run.faults ?? []).map((f) => ({
+          id: f.id,
+          verdict: f.verdict,
+          detectedAfterMs: f.detectedAfterMs,
+          recoveredAfterMs: f.recoveredAfterMs,
+          failedRequests: f.failedRequests,
+          streamsCut: f.streamsCut,
+          lost: f.lostIds,
+          duplicated: f.duplicatedIds,
+        })),
+        requests: run.collection.samples,
+        report: dir,
+      };
+    } catch (error) {
+      out[experiment.id] = { error: (error as Error).message };
+    }
+    process.stderr.write(`bench: chaos ${experiment.id}: ${JSON.stringify(out[experiment.id])}\n`);
+  }
+  return out;
+}
