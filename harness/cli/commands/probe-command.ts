@@ -56,7 +56,8 @@ export function registerProbe(program: Command): void {
               `suggested open-model rates: ${result.suggestedRates.join(', ')} req/s (e.g. gauntlet run load --rps ${result.suggestedRates[1]})`,
               'NOTE: these are closed-loop figures (the probe waits for each answer before sending the next), so',
               'they hide queueing delay and are not SLO evidence. Judge SLOs with `gauntlet run` or `gauntlet gate`.',
-            ].join('\n') + '\n',
+              '',
+            ].join('\n'),
           );
         } finally {
           await stack?.down();
