@@ -1,6 +1,6 @@
 import { benchChaos } from './chaos-bench.js';
 import { benchCollectorInChild } from './collector-bench.js';
-import { benchLoadgen } from './loadgen-bench.js';
+import { benchLoadgen, benchLoadgenAlone } from './loadgen-bench.js';
 import { benchBatchingGain, benchBringup, benchOverhead } from './stack-bench.js';
 
 export interface BenchTarget {
