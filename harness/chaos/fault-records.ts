@@ -66,3 +66,9 @@ function expectationOf(reason: string): {
   const verdict = match?.[1] === 'ok' ? 'pass' : match?.[1] === 'FAIL' ? 'fail' : 'inconclusive';
   return { name, verdict, detail };
 }
+
+/** The steady-state or after-check window of an experiment as SLO records, ids prefixed by the window. */
+export function windowSloRecords(w: SloWindow, timeOriginMs: number): SloVerdictRecord[] {
+  const scope = { window: { fromS: (w.fromMs - timeOriginMs) / 1000, toS: (w.toMs - timeOriginMs) / 1000 } };
+  return w.slos.map((r) => ({ ...windowSlo(r, w), id: `${w.phase}:${r.id}`, scope }));
+}

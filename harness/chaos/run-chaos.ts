@@ -2,14 +2,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
-import { resolveSlos } from '../../chaos/experiment/resolve-slos.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
 import { type ExperimentResult, type LoadStarter, runExperiment } from '../../chaos/run-experiment.js';
 import { buildRunResult } from '../../reports/build-run-result.js';
 import { SampleCollector } from '../../reports/collector/sample-collector.js';
+import { combineVerdicts } from '../../reports/model/kinds.js';
 import { writeReports } from '../../reports/render/write-reports.js';
 import type { RunResult } from '../../reports/run-result.js';
-import type { Slo } from '../../reports/slo/slo-schema.js';
 import { scenarioShape } from '../../scenarios/lib/scenario-plans.ts';
 import type { ClusterConfig } from '../../stack/config/cluster-config.js';
 import type { Interrupt } from '../cli/interrupt.js';
@@ -20,7 +19,7 @@ import type { Platform, StackHandle } from '../platform/platform.js';
 import { runVersions } from '../run/run-meta.js';
 import { scenarioRecord } from '../run/scenario-record.js';
 import { serverSeries } from '../run/server-series.js';
-import { faultRecords } from './fault-records.js';
+import { faultRecords, windowSloRecords } from './fault-records.js';
 
 export interface RunChaosOptions {
   experiment: Experiment;
@@ -119,7 +118,6 @@ export async function runChaos(
     if (result.rollbackErrors.length > 0) notes.push(`rollback errors: ${result.rollbackErrors.join('; ')}`);
   }
   const { versions, gitCommit } = runVersions();
-  const slos: Slo[] = resolveSlos(experiment) as Slo[];
   const run = buildRunResult({
     meta: {
       runId: options.outDir.split('/').filter(Boolean).at(-1) ?? 'chaos',
@@ -143,13 +141,26 @@ export async function runChaos(
     collector: collected,
     scenarios:
       collected.samples > 0 ? [scenarioRecord(experiment.load.scenario, shape, undefined, collected)] : [],
-    slos,
+    // Whole-run SLOs would mix the fault's own window into the steady state; an experiment is judged by its
+    // steady state before the faults, its after-check and each fault's expectations (below).
+    slos: [],
     serverMetrics: serverSeries(points, collected.timeOriginMs, 1_000),
     faults: result ? faultRecords(result, collected.timeOriginMs) : [],
   });
-  // The experiment's own verdict (steady state, expectations, audit) decides, on top of the SLOs.
-  if (result && result.verdict === 'fail') run.verdict = 'fail';
-  if (result && result.verdict === 'inconclusive' && run.verdict === 'pass') run.verdict = 'inconclusive';
+  if (result) {
+    run.slos = [result.steadyState, result.afterCheck].flatMap((w) =>
+      w ? windowSloRecords(w, collected.timeOriginMs) : [],
+    );
+    // The experiment's own verdict covers the steady state, the after-check, every expectation and the audit.
+    run.verdict = combineVerdicts([
+      result.verdict,
+      ...run.slos.map((x) => x.verdict),
+      ...(run.faults ?? []).map((f) => f.verdict),
+    ]);
+  } else {
+    run.verdict = 'fail';
+  }
+  if (!run.complete && run.verdict === 'pass') run.verdict = 'inconclusive';
   await writeReports(options.outDir, run);
   await stack?.down();
   if (failure) throw failure;

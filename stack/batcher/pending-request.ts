@@ -54,6 +54,7 @@ export class PendingRequest implements QueueNode<PendingRequest> {
       promptTokens: request.promptTokens,
       maxTokens: request.maxTokens,
       seed: request.seed,
+      ...(request.resumeFrom ? { resumeFrom: request.resumeFrom } : {}),
     };
     this.stream = request.stream;
   }

@@ -12,6 +12,7 @@ export const submitRequestSchema: z.ZodType<SubmitRequest> = z.object({
     .min(0)
     .max(2 ** 32 - 1),
   stream: z.boolean(),
+  resumeFrom: z.number().int().min(0).max(1_000_000).optional(),
 });
 
 export type SubmitParse = { ok: true; request: SubmitRequest } | { ok: false; message: string };

@@ -69,7 +69,9 @@ export async function startFakeBatcher(
         return;
       }
       const next = tokenStream(submit.seed);
-      const tokens = Array.from({ length: submit.maxTokens }, () => next());
+      const all = Array.from({ length: submit.maxTokens }, () => next());
+      // Like the real batcher: a migrated stream continues after the tokens the client already has.
+      const tokens = all.slice(submit.resumeFrom ?? 0);
       res.writeHead(200, { 'content-type': 'application/x-ndjson', ...evidence });
       if (script.kind === 'ok') {
         await answer(res, submit, tokens, script.tokensPerLine ?? 1, script.lineDelayMs ?? 0);

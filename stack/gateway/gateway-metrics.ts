@@ -35,6 +35,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly streamsResumed = new Counter({
+    name: 'gauntlet_gateway_streams_resumed_total',
+    help: 'Streams whose batcher died mid-answer and which continued on another batcher',
+    registers: [this.registry],
+  });
+
   readonly retries = new Counter({
     name: 'gauntlet_gateway_retries_total',
     help: 'Requests sent to another batcher after one failed before any byte reached the client',

@@ -255,6 +255,36 @@ describe('gateway /v1/chat/completions with the official openai client', () => {
   });
 });
 
+describe('stream migration', () => {
+  it('continues a stream on another batcher when its batcher dies mid-answer: every token once, no error', async () => {
+    const dying = await fake('b-0', { kind: 'drop', afterTokens: 3 });
+    const healthy = await fake('b-1');
+    const gateway = await gatewayOver([dying.record, healthy.record]);
+    const messages = [{ role: 'user', content: 'migrate me' }];
+    // Both batchers are equally loaded: ask until the dying one was picked first.
+    for (let i = 0; i < 4; i++) {
+      const raw = await post(gateway, '/v1/chat/completions', {
+        model,
+        messages,
+        max_tokens: 8,
+        seed: 4,
+        stream: true,
+      });
+      const events = await sseEvents(raw);
+      const text = events
+        .flatMap((e) => (typeof e === 'object' && e !== null && 'choices' in e ? [e] : []))
+        .map(
+          (e) => (e as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content ?? '',
+        )
+        .join('');
+      expect(text).toBe(expectedText(4, 8));
+      expect(events.at(-1)).toBe('[DONE]');
+    }
+    expect(await metricValue(gateway, 'gauntlet_gateway_streams_resumed_total')).toBeGreaterThan(0);
+    expect(healthy.requests.some((r) => r.resumeFrom === 3)).toBe(true);
+  });
+});
+
 describe('gateway validation and auth', () => {
   it('answers OpenAI-style errors for bad requests', async () => {
     const batcher = await fake('b-0');

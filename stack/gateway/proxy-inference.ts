@@ -60,9 +60,11 @@ export async function proxyInference(
 class InferenceProxy {
   private readonly res: ServerResponse;
   private readonly signal: AbortSignal;
-  private readonly submitBody: string;
+  private readonly submit: SubmitRequest;
   private upstreamHeaders: Record<string, string> = {};
   private streamStarted = false;
+  /** Tokens the client already has on a stream: where a migrated stream continues. */
+  private delivered = 0;
 
   constructor(
     private readonly deps: ProxyDeps,
@@ -72,14 +74,17 @@ class InferenceProxy {
   ) {
     this.res = exchange.res;
     this.signal = exchange.signal;
-    const submit: SubmitRequest = {
+    this.submit = {
       id: exchange.requestId,
       promptTokens: request.promptTokens,
       maxTokens: request.maxTokens,
       seed: request.seed,
       stream: request.stream,
     };
-    this.submitBody = JSON.stringify(submit);
+  }
+
+  private submitBody(): string {
+    return JSON.stringify(this.delivered > 0 ? { ...this.submit, resumeFrom: this.delivered } : this.submit);
   }
 
   async run(): Promise<void> {
@@ -89,6 +94,12 @@ class InferenceProxy {
     for (;;) {
       const batcher = this.deps.router.pick(tried);
       if (!batcher) {
+        if (this.streamStarted) {
+          // A stream whose batcher died and no other batcher left to continue it.
+          if (!this.res.writableEnded)
+            this.res.end(this.cutEvent('stream_cut', lastError?.message ?? 'stream lost'));
+          return;
+        }
         this.answerError(
           lastError ??
             new ApiError(503, 'server_error', 'no_batchers', 'No batcher is available to serve the request'),
@@ -96,6 +107,7 @@ class InferenceProxy {
         return;
       }
       if (tried.size > 0) this.deps.metrics.retries.inc();
+      if (this.streamStarted) this.deps.metrics.streamsResumed.inc();
       tried.add(batcher.id);
       this.deps.router.begin(batcher.id);
       try {
@@ -116,7 +128,7 @@ class InferenceProxy {
         ...submitTarget(batcher.url),
         method: 'POST',
         headers: { 'content-type': 'application/json', [headers.requestId]: this.exchange.requestId },
-        body: this.submitBody,
+        body: this.submitBody(),
         signal: this.signal,
       });
     } catch (error) {
@@ -135,6 +147,8 @@ class InferenceProxy {
       const upstream = await readUpstreamError(response);
       if (this.signal.aborted) return this.aborted();
       if (status >= 500) router.recordFailure(batcher.id);
+      // A migrating stream already sent its head: any refusal just means "try the next batcher".
+      if (this.streamStarted) return new ApiError(status, 'server_error', upstream.code, upstream.message);
       if (status === 502 || status === 503) {
         return new ApiError(status, 'server_error', upstream.code, upstream.message);
       }
@@ -165,8 +179,10 @@ class InferenceProxy {
         let out = '';
         for (const event of events) {
           if (event.t === 'tok') {
-            if (this.request.stream) out += this.startStream() + sse(this.format.delta(tokensText(event.k)));
-            else collected.push(tokensText(event.k));
+            if (this.request.stream) {
+              out += this.startStream() + sse(this.format.delta(tokensText(event.k)));
+              this.delivered += event.k.length;
+            } else collected.push(tokensText(event.k));
           } else if (event.t === 'done') {
             finished = true;
             out += this.finish(event, collected);
@@ -189,15 +205,18 @@ class InferenceProxy {
       if (finished) return undefined;
       this.deps.router.recordFailure(batcher.id);
       const message = `The connection to batcher ${batcher.id} broke: ${(error as Error).message}`;
-      if (!this.streamStarted) return new ApiError(502, 'server_error', 'batcher_connection_lost', message);
-      this.res.end(this.cutEvent('stream_cut', message));
-      return undefined;
+      // Before the first byte this is a plain retry; after it, run() migrates the stream to another batcher,
+      // which continues from the tokens already delivered.
+      return new ApiError(
+        502,
+        'server_error',
+        this.streamStarted ? 'stream_cut' : 'batcher_connection_lost',
+        message,
+      );
     }
     if (finished) return undefined;
     const message = `Batcher ${batcher.id} ended its answer without finishing`;
-    if (!this.streamStarted) return new ApiError(502, 'server_error', 'stream_cut', message);
-    this.res.end(this.cutEvent('stream_cut', message));
-    return undefined;
+    return new ApiError(502, 'server_error', 'stream_cut', message);
   }
 
   /** The end of a successful answer: the whole JSON body, or the streamed tail ending in [DONE]. */

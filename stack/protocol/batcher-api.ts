@@ -11,6 +11,11 @@ export interface SubmitRequest {
   maxTokens: number;
   seed: number;
   stream: boolean;
+  /**
+   * Stream migration at the gateway: the client already has this many tokens from a batcher that died
+   * mid-answer; the new batcher continues the deterministic stream from there (see BatchItem.resumeFrom).
+   */
+  resumeFrom?: number;
 }
 
 export type SubmitEvent =
