@@ -70,7 +70,8 @@ function inferStraightToWorker(
 
 /**
  * p99 through gateway and batcher minus p99 straight to the same single worker, same open-model load at
- * about half the modelled capacity, interleaved (direct, stack, direct, stack) so drift hits both alike.
+ * about half the modelled capacity, interleaved (direct, stack, three times) so drift hits both alike;
+ * the figure is the difference of the medians of the three p99s.
  */
 export async function benchOverhead(durationS = 15): Promise<{
   overheadP99Ms: number;
@@ -85,7 +86,7 @@ export async function benchOverhead(durationS = 15): Promise<{
     const through: OpenLoopResult[] = [];
     await inferThroughGateway(stack, rate, 2); // warm connections and JIT on both paths
     await inferStraightToWorker(stack, rate, 2);
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
       direct.push(await inferStraightToWorker(stack, rate, durationS));
       through.push(await inferThroughGateway(stack, rate, durationS));
     }
