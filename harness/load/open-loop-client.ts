@@ -81,8 +81,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     const intendedAt = start + i * intervalMs;
     const wait = intendedAt - performance.now();
     if (wait > 1) await sleep(wait);
-    maxSendLagMs = Math.max(maxSendLagMs, performance.now() - intendedAt);
-    const p = one(i, intendedAt);
+    const sentAt = performance.now();
+    maxSendLagMs = Math.max(maxSendLagMs, sentAt - intendedAt);
+    // Late sends count from when they were due (no coordinated omission); a timer that fired a little early
+    // counts from the actual send, so latency is never under-read.
+    const p = one(i, Math.min(intendedAt, sentAt));
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   }
