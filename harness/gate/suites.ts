@@ -49,8 +49,8 @@ export const suites: Record<string, Suite> = {
     sloFile: slo('release-gate-slos.yaml'),
     parts: (o) => [
       part('smoke', 2, 10, o),
-      part('load', o.rate, 40, o, { WARMUP: '10s' }),
-      part('spike', o.rate, 20, o, { WARMUP: '5s', SPIKE_DURATION: '10s', RECOVERY: '40s' }),
+      part('load', o.rate, 60, o, { WARMUP: '10s' }),
+      part('spike', o.rate, 20, o, { WARMUP: '5s', SPIKE_DURATION: '10s', RECOVERY: '60s' }),
     ],
     failover: true,
   },
