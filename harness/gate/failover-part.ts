@@ -23,10 +23,19 @@ export function gateFailoverExperiment(): Experiment {
 /** One combined report: the load parts' run with the failover part's faults, SLO verdicts and notes. */
 export function mergeFailover(load: RunResult, failover: RunResult): RunResult {
   const slos = [...load.slos, ...failover.slos.map((s) => ({ ...s, id: `failover:${s.id}` }))];
+  // Fault times are seconds after a run's first request: move the failover run's onto the load run's clock,
+  // so a fault is never drawn over load-part requests it did not touch.
+  const shiftS = (failover.timeOriginMs - load.timeOriginMs) / 1000;
+  const faults = (failover.faults ?? []).map((f) => ({
+    ...f,
+    injectedAtS: f.injectedAtS + shiftS,
+    revertedAtS: f.revertedAtS === null ? null : f.revertedAtS + shiftS,
+    windows: f.windows.map((w) => ({ ...w, fromS: w.fromS + shiftS, toS: w.toS + shiftS })),
+  }));
   return {
     ...load,
     slos,
-    faults: [...(load.faults ?? []), ...(failover.faults ?? [])],
+    faults: [...(load.faults ?? []), ...faults],
     complete: load.complete && failover.complete,
     verdict: combineVerdicts([load.verdict, failover.verdict]),
     notes: [...load.notes, ...failover.notes.map((n) => `failover: ${n}`)],
