@@ -1,4 +1,5 @@
 import type { Verdict } from '../../reports/model/kinds.js';
+import { compare } from '../../reports/slo/evaluate-slos.js';
 import { STAT_QUANTILE } from '../../reports/slo/slo-schema.js';
 import type { Slo, SloStat } from '../experiment/slo.js';
 import type { MeasuredRequest } from './measured-request.js';
@@ -59,17 +60,4 @@ export function statOf(values: number[], stat: SloStat): number {
   if (stat === 'mean') return values.reduce((sum, v) => sum + v, 0) / values.length;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(STAT_QUANTILE[stat] * sorted.length) - 1)] as number;
-}
-
-function compare(value: number, op: Slo['op'], threshold: number): boolean {
-  switch (op) {
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
-  }
 }

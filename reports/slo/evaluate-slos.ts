@@ -315,7 +315,8 @@ export function ciSide(ci: Interval, op: SloOp, threshold: number): 'good' | 'ba
   return 'straddles';
 }
 
-function compare(value: number, op: SloOp, threshold: number): boolean {
+/** `value op threshold`, e.g. compare(250, '<', 300) is true. */
+export function compare(value: number, op: SloOp, threshold: number): boolean {
   switch (op) {
     case '<':
       return value < threshold;
