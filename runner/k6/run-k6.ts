@@ -27,7 +27,15 @@ export interface RunK6Options {
   progressIntervalMs?: number;
   /** More `k6 run` flags, before the script. */
   extraArgs?: readonly string[];
+  /**
+   * Also stream k6's metrics to a Prometheus remote-write endpoint (k6's built-in
+   * experimental-prometheus-rw output), so a user's own Prometheus and dashboards see the run live.
+   */
+  remoteWriteUrl?: string;
 }
+
+/** Trend statistics k6 writes as series through remote write (the dashboards chart these). */
+const remoteWriteTrendStats = 'p(50),p(90),p(99),max,count';
 
 export interface K6Progress {
   elapsedMs: number;
@@ -118,6 +126,13 @@ export function runK6(options: RunK6Options): K6Run {
     GAUNTLET_SAMPLES_FILE: samplesFile,
     // The scenarios resolve a relative PROMPTS path against it.
     PWD: process.cwd(),
+    ...(settings.remoteWriteUrl
+      ? {
+          K6_PROMETHEUS_RW_SERVER_URL: settings.remoteWriteUrl,
+          K6_PROMETHEUS_RW_TREND_STATS: remoteWriteTrendStats,
+          K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+        }
+      : {}),
   });
   const args = [
     'run',
@@ -128,6 +143,7 @@ export function runK6(options: RunK6Options): K6Run {
     '',
     '--summary-export',
     summaryFile,
+    ...(settings.remoteWriteUrl ? ['--out', 'experimental-prometheus-rw'] : []),
     ...(settings.extraArgs ?? []),
     settings.script,
   ];
