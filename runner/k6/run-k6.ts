@@ -32,10 +32,9 @@ export interface RunK6Options {
    * experimental-prometheus-rw output), so a user's own Prometheus and dashboards see the run live.
    */
   remoteWriteUrl?: string;
+  /** The `testid` tag on every remote-written series (the run dashboard's variable); the run id. */
+  testId?: string;
 }
-
-/** Trend statistics k6 writes as series through remote write (the dashboards chart these). */
-const remoteWriteTrendStats = 'p(50),p(90),p(99),max,count';
 
 export interface K6Progress {
   elapsedMs: number;
@@ -129,7 +128,8 @@ export function runK6(options: RunK6Options): K6Run {
     ...(settings.remoteWriteUrl
       ? {
           K6_PROMETHEUS_RW_SERVER_URL: settings.remoteWriteUrl,
-          K6_PROMETHEUS_RW_TREND_STATS: remoteWriteTrendStats,
+          // Native histograms keep per-window percentiles (deploy/grafana/README.md explains the choice).
+          K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
           K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
         }
       : {}),
@@ -144,6 +144,7 @@ export function runK6(options: RunK6Options): K6Run {
     '--summary-export',
     summaryFile,
     ...(settings.remoteWriteUrl ? ['--out', 'experimental-prometheus-rw'] : []),
+    ...(settings.testId ? ['--tag', `testid=${settings.testId}`] : []),
     ...(settings.extraArgs ?? []),
     settings.script,
   ];

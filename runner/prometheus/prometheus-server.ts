@@ -66,6 +66,8 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
         `--storage.tsdb.path=${dataDir}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver',
+        // k6 writes its trends as native histograms (deploy/grafana/README.md); 2.42 needs the flag to keep them.
+        '--enable-feature=native-histograms',
         // The run's series must stay queryable for the report; nothing older matters.
         '--storage.tsdb.retention.time=30d',
       ],
