@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { appendGithubStepSummary } from '../../../reports/render/github-step-summary.js';
 import { writeReports } from '../../../reports/render/write-reports.js';
 import { loadSloFile } from '../../../reports/slo/load-slos.js';
 import { runChaos } from '../../chaos/run-chaos.js';
@@ -117,6 +118,8 @@ export function registerGate(program: Command): void {
           };
           await writeReports(outDir, run);
         }
+        // In GitHub Actions the verdict and SLO table show on the job page without opening an artifact.
+        await appendGithubStepSummary(run);
         process.stdout.write(`${verdictSummary(run, outDir)}\n`);
         process.exitCode = interrupt.received ? 130 : exitCodeFor(run);
       } finally {
