@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parser as promql } from '@prometheus-io/lezer-promql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BatcherMetrics } from '../../stack/batcher/batcher-metrics.js';
@@ -108,7 +109,34 @@ const notEmittedYet = new Set(['gauntlet_fault_active']);
 /** Grafana's variable reference, written with `$` + `{` so that it does not read as a JS template slip. */
 const DATASOURCE_VAR = ['$', '{datasource}'].join('');
 
+/**
+ * Where Prometheus' own PromQL grammar (@prometheus-io/lezer-promql, the one its web UI uses) finds a syntax
+ * error; [] for a valid query. Grafana's range variables are replaced by a duration first, as Grafana does.
+ */
+function promqlErrors(expr: string): number[] {
+  const query = expr.replaceAll(/\$__(?:rate_)?interval\b/g, '1m');
+  const errors: number[] = [];
+  promql.parse(query).iterate({
+    enter: (node) => {
+      if (node.type.isError) errors.push(node.from);
+    },
+  });
+  return errors;
+}
+
 describe('Grafana dashboards', () => {
+  it('hold only valid PromQL', async () => {
+    for (const [file, d] of await loadDashboards()) {
+      for (const expr of expressions(d)) {
+        // Variable queries are Grafana's label_values(selector, label): the selector is PromQL.
+        const query = /^label_values\((.+),\s*\w+\)$/.exec(expr)?.[1] ?? expr;
+        expect(promqlErrors(query), `${file}: ${expr}`).toEqual([]);
+      }
+    }
+    // The check can fail: an unbalanced parenthesis is found.
+    expect(promqlErrors('histogram_quantile(0.99, sum(rate(x[$__rate_interval]))')).not.toEqual([]);
+  });
+
   it('query only series that the stack or our k6 scenarios really export', async () => {
     const known = new Set([...(await stackSeries()), ...(await k6Series()), ...notEmittedYet]);
     const dashboards = await loadDashboards();
@@ -171,6 +199,11 @@ describe('Grafana dashboards', () => {
     ) as { apiVersion: number; datasources: Array<{ type: string; url: string; uid: string }> };
     expect(datasources.apiVersion).toBe(1);
     expect(datasources.datasources[0]).toMatchObject({ type: 'prometheus', uid: 'gauntlet-prometheus' });
+    const prometheus = parse(await readFile(join(here, 'prometheus-example.yaml'), 'utf8')) as {
+      scrape_configs: Array<{ metrics_path: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    expect(prometheus.scrape_configs[0]?.metrics_path).toBe('/metrics');
+    expect(prometheus.scrape_configs[0]?.static_configs.flatMap((c) => c.targets).length).toBeGreaterThan(0);
   });
 });
 
