@@ -13,7 +13,7 @@ import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary }
 import { ensureK6, k6CachePath } from './setup/k6.js';
 import { progressReporter } from './setup/progress.js';
 import { runStep } from './setup/run-step.js';
-import { ensureChromium, ensureEtcd, ensureToxiproxy } from './setup/tools.js';
+import { ensureChromium, ensureEtcd, ensurePrometheus, ensureToxiproxy } from './setup/tools.js';
 
 /** @typedef {import('./setup/tools.js').StepOptions} StepOptions */
 /** @typedef {import('./setup/tools.js').StepOutcome} StepOutcome */
@@ -106,6 +106,7 @@ const steps = [
   { name: 'k6', run: k6 },
   { name: 'toxiproxy', run: ensureToxiproxy },
   { name: 'chromium', run: ensureChromium },
+  { name: 'prometheus', run: ensurePrometheus },
   { name: 'actionlint', run: actionlintStep },
 ];
 

@@ -1,5 +1,5 @@
 // @ts-check
-import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gauntletCacheDir } from './cache-dir.js';
 import { shortPath } from './format.js';
@@ -62,6 +62,40 @@ export async function ensureEtcd(options) {
   const installed = pathOf('etcd');
   if (!installed) throw new Error('etcd is still not on PATH after installing etcd-server');
   return { status: 'installed', version: etcdVersion(), path: installed, note: 'Debian etcd-server' };
+}
+
+/** "prometheus, version 2.42.0+ds (branch: ...)" -> "2.42.0+ds" */
+function prometheusVersion() {
+  return /version (\S+)/.exec(firstLine('prometheus', ['--version']) ?? '')?.[1];
+}
+
+const policyRcD = '/usr/sbin/policy-rc.d';
+
+/**
+ * Prometheus for `--prometheus` runs (the harness starts its own per run, on 127.0.0.1). Debian's package
+ * would also start a system-wide daemon on :9090; a temporary policy-rc.d (the standard Debian switch)
+ * stops the install from starting anything, so setup leaves no service running.
+ * @param {StepOptions} options @returns {Promise<StepOutcome>}
+ */
+export async function ensurePrometheus(options) {
+  const found = pathOf('prometheus');
+  if (found) return { status: 'present', version: prometheusVersion(), path: found };
+  options.announce('installing the Debian package prometheus with apt-get, for --prometheus runs (~1 min)');
+  const ownPolicy = isRoot && !existsSync(policyRcD);
+  if (ownPolicy) writeFileSync(policyRcD, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    await aptInstall(
+      ['--no-install-recommends', 'prometheus'],
+      'Prometheus is needed for --prometheus runs',
+      'usually about a minute',
+      options,
+    );
+  } finally {
+    if (ownPolicy) rmSync(policyRcD, { force: true });
+  }
+  const installed = pathOf('prometheus');
+  if (!installed) throw new Error('prometheus is still not on PATH after installing the Debian package');
+  return { status: 'installed', version: prometheusVersion(), path: installed, note: 'Debian prometheus' };
 }
 
 const chromiumPath = '/usr/bin/chromium';
