@@ -84,7 +84,11 @@ export async function ensurePythonPeers(options) {
   return `GuideLLM and openai-python in .tools/py (Python ${python.version}, venv ${key})`;
 }
 
-/** Points `link` at `target`, replacing a link to an older venv. */
+/**
+ * Points `link` at `target`, replacing a link to an older venv.
+ * @param {string} link
+ * @param {string} target
+ */
 function linkInto(link, target) {
   mkdirSync(dirname(link), { recursive: true });
   let current;
