@@ -28,11 +28,18 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
   return z.string(expected(allowed)).pipe(z.enum(values, `must be ${allowed}`));
 };
 
-export const stringOrStrings = (max: number) =>
-  z.union(
-    [z.string(), z.array(z.string()).max(max)],
-    expected(`a string or an array of at most ${max} strings`),
-  );
+/** A string or an array of strings; the array's length is a value check (`Invalid 'stop': ...`). */
+export const stringOrStrings = (items: { min: number; max?: number }) =>
+  z
+    .union([z.string(), z.array(z.string())], expected('a string or an array of strings'))
+    .refine(
+      (value) =>
+        typeof value === 'string' ||
+        (value.length >= items.min && (items.max === undefined || value.length <= items.max)),
+      items.max === undefined
+        ? `an array must hold at least ${items.min} string${items.min === 1 ? '' : 's'}`
+        : `an array must hold ${items.min} to ${items.max} strings`,
+    );
 
 /** The kind of a JSON value in OpenAI's error wording ("but got a decimal instead"). */
 export function kindOf(value: unknown): string {

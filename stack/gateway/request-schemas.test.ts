@@ -28,7 +28,7 @@ const shared = [
   ['presence_penalty', true, 'a number'],
   ['frequency_penalty', [], 'a number'],
   ['logit_bias', 'x', 'an object of numbers'],
-  ['stop', 5, 'a string or an array of at most 4 strings'],
+  ['stop', 5, 'a string or an array of strings'],
   ['user', 42, 'a string'],
   ['seed', 1.5, 'an integer'],
   ['stream', 'true', 'a boolean'],
@@ -60,7 +60,7 @@ const wrongTypes: Array<[keyof RequestParsers, string, unknown, string]> = [
     value,
     what,
   ]),
-  ['completion', 'prompt', 5, 'a string or a non-empty array of strings'],
+  ['completion', 'prompt', 5, 'a string or an array of strings'],
   ['completion', 'echo', 'no', 'a boolean'],
   ['completion', 'best_of', 'one', 'an integer'],
   ['completion', 'logprobs', true, 'an integer'],
@@ -169,7 +169,8 @@ describe('request parsers: values', () => {
     ['completion', 'best_of', 3, 'only 1 is supported'],
     ['chat', 'max_tokens', 101, 'must be at most 100'],
     ['infer', 'max_tokens', 0, 'must be at least 1'],
-    ['completion', 'stop', ['a', 'b', 'c', 'd', 'e'], 'a string or an array of at most 4 strings'],
+    ['completion', 'stop', ['a', 'b', 'c', 'd', 'e'], 'an array must hold 0 to 4 strings'],
+    ['completion', 'prompt', [], 'an array must hold at least 1 string'],
     ['chat', 'repetition_penalty', 0, 'must be greater than 0'],
   ] as const)('%s rejects %s = %j: %s', (route, field, value, message) => {
     const error = errorOf(route, { ...minimal[route], [field]: value });

@@ -47,7 +47,7 @@ const sharedOptional = {
   presence_penalty: between(-2, 2).nullish(),
   frequency_penalty: between(-2, 2).nullish(),
   logit_bias: z.record(z.string(), between(-100, 100), { error: () => 'an object of numbers' }).nullish(),
-  stop: stringOrStrings(4).nullish(),
+  stop: stringOrStrings({ min: 0, max: 4 }).nullish(),
   user: string().nullish(),
   seed: integer().nullish(),
   stream: boolean().nullish(),
@@ -123,9 +123,7 @@ export function createRequestParsers(limits: RequestLimits) {
   });
   const completion = z.object({
     model: string(),
-    prompt: z.union([z.string(), z.array(z.string()).min(1)], {
-      error: () => 'a string or a non-empty array of strings',
-    }),
+    prompt: stringOrStrings({ min: 1 }),
     max_tokens: maxTokens().nullish(),
     ...sharedOptional,
     ...completionOptional,
