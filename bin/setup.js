@@ -12,6 +12,7 @@ import { actionlintStep } from './setup/actionlint.js';
 import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary } from './setup/format.js';
 import { ensureK6, k6CachePath } from './setup/k6.js';
 import { progressReporter } from './setup/progress.js';
+import { ensurePythonPeers } from './setup/python.js';
 import { runStep } from './setup/run-step.js';
 import { ensureChromium, ensureEtcd, ensurePrometheus, ensureToxiproxy } from './setup/tools.js';
 
@@ -107,6 +108,7 @@ const steps = [
   { name: 'toxiproxy', run: ensureToxiproxy },
   { name: 'chromium', run: ensureChromium },
   { name: 'prometheus', run: ensurePrometheus },
+  { name: 'python peer clients', run: ensurePythonPeers },
   { name: 'actionlint', run: actionlintStep },
 ];
 

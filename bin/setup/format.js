@@ -7,8 +7,9 @@ import { homedir } from 'node:os';
  * What a step did, for the closing summary.
  * @typedef {object} StepResult
  * @property {string} name what the step installs ("k6", "etcd")
- * @property {'installed' | 'present' | 'rebuilt' | 'failed'} status installed: this run put it there;
- *   present: it was there already; rebuilt: redone every run (the TypeScript build); failed: see the error
+ * @property {'installed' | 'present' | 'rebuilt' | 'skipped' | 'failed'} status installed: this run put it
+ *   there; present: it was there already; rebuilt: redone every run (the TypeScript build); skipped: not
+ *   possible on this machine, and optional (the note says why); failed: see the error
  * @property {string} [version]
  * @property {string} [path] where it is
  * @property {string} [note] one more fact (the cache a binary came from; the error)
@@ -56,6 +57,7 @@ const statusWords = {
   installed: 'installed now',
   present: 'already there',
   rebuilt: 'rebuilt',
+  skipped: 'skipped',
   failed: 'FAILED',
 };
 
