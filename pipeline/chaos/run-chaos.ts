@@ -5,6 +5,7 @@ import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
 import { type ExperimentResult, type LoadStarter, runExperiment } from '../../chaos/run-experiment.js';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { statesOf } from '../../core/platform/component.js';
 import type { Platform, StackHandle } from '../../core/platform/platform.js';
 import type { Interrupt } from '../../core/process/interrupt.js';
 import { buildRunResult } from '../../reports/build-run-result.js';
@@ -63,14 +64,14 @@ export async function runChaos(
       networkProxies: needsNetworkProxies(experiment),
     });
     const s = stack;
-    scraper = new MetricsScraper(() =>
-      s
-        .components()
-        .flatMap((c) =>
-          c.role !== 'etcd' && c.url && c.isAlive() && !c.isFrozen()
-            ? [{ role: c.role, id: c.id, url: directUrl(s, c.url) }]
+    scraper = new MetricsScraper(async () =>
+      Promise.all(
+        (await statesOf(s.components())).flatMap(({ component: c, state }) =>
+          c.role !== 'etcd' && c.url && state !== 'stopped' && state !== 'frozen'
+            ? [s.reach(c.url).then((url) => ({ role: c.role, id: c.id, url }))]
             : [],
         ),
+      ),
     ).start();
     const starter = loadStarterFrom(new K6LoadDriver(), { seed: options.seed, maxTokens: options.maxTokens });
     const load: LoadStarter = {
@@ -165,8 +166,4 @@ export async function runChaos(
   await stack?.down();
   if (failure) throw failure;
   return { run, result };
-}
-
-function directUrl(stack: StackHandle, url: string): string {
-  return stack.links ? stack.links.directUrl(url) : url;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { isUp, statesOf } from '../../core/platform/component.js';
 import type { Platform, StackHandle } from '../../core/platform/platform.js';
 import type { Interrupt } from '../../core/process/interrupt.js';
 import { buildRunResult } from '../../reports/build-run-result.js';
@@ -90,12 +91,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
       if (options.interrupt?.received) throw new InterruptedError();
       const s = stack;
       scraper = new MetricsScraper(
-        () =>
-          s
-            .components()
-            .flatMap((c) =>
-              c.role !== 'etcd' && c.url && c.isAlive() ? [{ role: c.role, id: c.id, url: c.url }] : [],
-            ),
+        async () =>
+          (await statesOf(s.components())).flatMap(({ component: c, state }) =>
+            c.role !== 'etcd' && c.url && isUp(state) ? [{ role: c.role, id: c.id, url: c.url }] : [],
+          ),
         scrapeIntervalMs,
       ).start();
     }
