@@ -415,11 +415,7 @@ async function runSweep(faults: StackFaults, sweep: Experiment['rollbacks'][numb
 }
 
 function defaultProbe(stack: StackHandle, faults: StackFaults, maxDurationMs: number): RoutingProbe {
-  const endpoints = (role: 'batcher' | 'etcd') =>
-    stack
-      .components({ role })
-      .filter((c) => c.isAlive() && c.url !== undefined)
-      .map((c) => ({ id: c.id, url: faults.direct(c.url as string) }));
+  const endpoints = (role: 'batcher' | 'etcd') => faults.reachable(stack.components({ role }));
   return new DetectionProbe({
     cluster: stack.config.cluster_name,
     batchers: () => endpoints('batcher'),

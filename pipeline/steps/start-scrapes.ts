@@ -1,3 +1,4 @@
+import { statesOf } from '../../core/platform/component.js';
 import type { StackHandle } from '../../core/platform/platform.js';
 import { MetricsScraper } from '../../runner/collectors/metrics-scraper.js';
 
@@ -5,20 +6,20 @@ import { MetricsScraper } from '../../runner/collectors/metrics-scraper.js';
 export const scrapeIntervalMs = 1_000;
 
 /**
- * Scrapes the /metrics of every live component of a stack the run owns. Frozen components are skipped (a
- * scrape would only time out), and fault proxies are bypassed so a network fault on a link does not blind
- * the scraper that should show its effect.
+ * Scrapes the /metrics of every up component of a stack the run owns. Frozen components are skipped (a
+ * scrape would only time out), and the harness reaches each one past any fault proxy (`reach`), so a
+ * network fault on a link does not blind the scraper that should show its effect.
  */
 export function startScrapes(stack: StackHandle): MetricsScraper {
   return new MetricsScraper(
-    () =>
-      stack
-        .components()
-        .flatMap((c) =>
-          c.role !== 'etcd' && c.url && c.isAlive() && !c.isFrozen()
-            ? [{ role: c.role, id: c.id, url: stack.links ? stack.links.directUrl(c.url) : c.url }]
+    async () =>
+      Promise.all(
+        (await statesOf(stack.components())).flatMap(({ component: c, state }) =>
+          c.role !== 'etcd' && c.url && state !== 'stopped' && state !== 'frozen'
+            ? [stack.reach(c.url).then((url) => ({ role: c.role, id: c.id, url }))]
             : [],
         ),
+      ),
     scrapeIntervalMs,
   ).start();
 }
