@@ -65,7 +65,10 @@ export function judge(options: PipelineOptions, state: RunState, collected: Coll
     ...(run.faults ?? []).map((f) => f.verdict),
     ...(missing.length > 0 ? ['inconclusive' as const] : []),
   ]);
-  if (!run.complete && run.verdict === 'pass') run.verdict = 'inconclusive';
+  // The experiment's windows do not know the generator fell behind; its own note says so, and a pass
+  // built on a late schedule is weak evidence (the whole-run SLOs treat it the same way).
+  if ((!run.complete || run.collection.loadGeneratorBehind) && run.verdict === 'pass')
+    run.verdict = 'inconclusive';
   return run;
 }
 
