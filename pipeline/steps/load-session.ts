@@ -35,16 +35,19 @@ export async function startLoadSession(plan: LoadPlan, context: LoadSessionConte
   const startedMs = Date.now();
   const run = await context.driver.start(plan);
   const tail = tailFile(run.samplesFile, context.collector, { intervalMs: 200 });
-  const ticker = setInterval(
-    () =>
-      context.display.update(
-        plan.scenario,
-        (Date.now() - startedMs) / 1000,
-        totalS,
-        context.collector.snapshot(),
-      ),
-    1_000,
-  );
+  // No ticker without a display: a snapshot a second costs CPU the load generator may need.
+  const ticker = context.display.enabled
+    ? setInterval(
+        () =>
+          context.display.update(
+            plan.scenario,
+            (Date.now() - startedMs) / 1000,
+            totalS,
+            context.collector.snapshot(),
+          ),
+        1_000,
+      )
+    : undefined;
   let ended = false;
   void run.done.then(() => {
     ended = true;
