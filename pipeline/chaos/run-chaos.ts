@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
+import { needsLinks } from '../../chaos/faults/fault-registry.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
 import { type ExperimentResult, type LoadStarter, runExperiment } from '../../chaos/run-experiment.js';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
@@ -37,7 +38,7 @@ export interface RunChaosOptions {
 
 /** Does this experiment touch a network link (then the stack needs its fault proxies)? */
 export function needsNetworkProxies(experiment: Experiment): boolean {
-  return experiment.faults.some((f) => f.action.startsWith('network-'));
+  return experiment.faults.some(needsLinks);
 }
 
 /**
