@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { assertCapabilities } from '../../chaos/experiment/check-capabilities.js';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
 import { needsLinks } from '../../chaos/faults/fault-registry.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
@@ -51,6 +52,8 @@ export async function runChaos(
 ): Promise<{ run: RunResult; result: ExperimentResult | undefined }> {
   const log = options.log ?? (() => {});
   const { experiment } = options;
+  // Refused before anything starts: a fault the platform cannot perform would only fail mid-run.
+  assertCapabilities(experiment, options.platform);
   mkdirSync(options.outDir, { recursive: true });
   rmSync(join(options.outDir, 'load'), { recursive: true, force: true });
   const startedAt = new Date().toISOString();
