@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertCapabilities } from '../chaos/experiment/check-capabilities.js';
 import { needsNetworkProxies } from '../chaos/experiments/shipped-experiments.js';
 import type { ExperimentResult } from '../chaos/run-experiment.js';
 import { SampleCollector } from '../reports/collector/sample-collector.js';
@@ -34,6 +35,10 @@ export interface PipelineResult {
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const log = options.log ?? (() => {});
+  // Refused before anything starts: a fault the platform cannot perform would only fail mid-run.
+  const platform = options.target.platform?.platform;
+  for (const part of options.parts)
+    if (part.kind === 'faults' && platform) assertCapabilities(part.experiment, platform);
   mkdirSync(options.outDir, { recursive: true });
   // A rerun into the same folder replaces the previous run's raw load files (its reports are rewritten too).
   rmSync(join(options.outDir, 'load'), { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { assertCapabilities } from '../../chaos/experiment/check-capabilities.js';
 import { describePlan } from '../../chaos/experiment/describe-plan.js';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
 import { loadExperiment } from '../../chaos/experiment/load-experiment.js';
@@ -52,6 +53,7 @@ export function registerChaos(program: Command): void {
       const platform = platformFor(flags.platform);
       const topology = topologyOfPlan(platform.plan(config));
       const experiment = findExperiment(name, topology);
+      assertCapabilities(experiment, platform);
       if (flags.dryRun) {
         process.stdout.write(`${describePlan(experiment, topology)}\n`);
         return;
