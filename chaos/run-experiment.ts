@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LinkFaults } from '../core/network/link-faults.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import { mulberry32 } from '../core/random/prng.js';
 import { combineVerdicts, type Verdict } from '../reports/model/kinds.js';
-import { seededRandom } from '../stack/worker/fault-state.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   type EndpointMix,
@@ -149,7 +149,7 @@ export async function runExperiment(
     log,
     ...(options.links ? { links: options.links } : {}),
   });
-  const random = seededRandom(experiment.seed ?? stack.config.seed);
+  const random = mulberry32(experiment.seed ?? stack.config.seed);
   const probe =
     options.probe === false
       ? undefined

@@ -3,12 +3,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { type WorkerConfig, workerSchema } from '../../core/config/cluster-config.js';
+import { mulberry32 } from '../../core/random/prng.js';
 import { headers } from '../protocol/headers.js';
 import { hashSeed } from '../protocol/tokens.js';
 import type { BatchRequest, WorkerErrorCode } from '../protocol/worker-api.js';
 import { BodyTooLargeError, hasBearer, readBody, sendJson } from '../runtime/http-util.js';
 import { serveMetrics } from '../runtime/metrics-endpoint.js';
-import { FaultState, gpuFaultsSchema, seededRandom } from './fault-state.js';
+import { FaultState, gpuFaultsSchema } from './fault-state.js';
 import { type BatchSink, Scheduler, type SchedulerClock } from './scheduler.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
@@ -153,7 +154,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   const scheduler = new Scheduler({
     worker,
     faults,
-    random: seededRandom((settings.seed ^ hashSeed(settings.id)) >>> 0),
+    random: mulberry32((settings.seed ^ hashSeed(settings.id)) >>> 0),
     gpuIndex: settings.gpuIndex,
     clock: options.clock,
     observer: metrics.observer,
