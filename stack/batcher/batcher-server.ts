@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { batcherSchema } from '../../core/config/cluster-config.js';
+import { submitRequestSchema } from '../protocol/batcher-api.js';
+import { parseWireMessage } from '../protocol/parse-wire-message.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
 import { BodyTooLargeError, readBody, sendJson } from '../runtime/http-util.js';
 import { serveMetrics } from '../runtime/metrics-endpoint.js';
 import type { RecordSource } from '../runtime/registry-view.js';
 import { BatchScheduler, type SchedulerStatus } from './batch-scheduler.js';
 import { BatcherMetrics } from './batcher-metrics.js';
-import { parseSubmitRequest } from './submit-request-schema.js';
 
 export type BatcherConfigInput = z.input<typeof batcherSchema>;
 
@@ -117,13 +118,13 @@ export async function startBatcherServer(options: BatcherServerOptions): Promise
       // Otherwise the gateway went away mid-body: nobody to answer.
       return;
     }
-    const parsed = parseSubmitRequest(raw);
+    const parsed = parseWireMessage(submitRequestSchema, raw);
     if (!parsed.ok) {
       metrics.reject('bad_request');
       sendJson(res, 400, { error: { code: 'bad_request', message: parsed.message } });
       return;
     }
-    const admitted = core.submit(parsed.request, res);
+    const admitted = core.submit(parsed.value, res);
     if (admitted.ok) return;
     metrics.reject(admitted.code);
     const message =

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { type WorkerConfig, workerSchema } from '../../core/config/cluster-config.js';
 import { mulberry32 } from '../../core/random/prng.js';
 import { headers } from '../protocol/headers.js';
+import { parseWireMessage } from '../protocol/parse-wire-message.js';
 import { hashSeed } from '../protocol/tokens.js';
-import type { BatchRequest, WorkerErrorCode } from '../protocol/worker-api.js';
+import { batchRequestSchema, type WorkerErrorCode } from '../protocol/worker-api.js';
 import { BodyTooLargeError, hasBearer, readBody, sendJson } from '../runtime/http-util.js';
 import { serveMetrics } from '../runtime/metrics-endpoint.js';
 import { FaultState, gpuFaultsSchema } from './fault-state.js';
@@ -17,31 +18,6 @@ import { createWorkerMetrics } from './worker-metrics.js';
  * The simulated GPU worker's HTTP surface (node:http): `POST /v1/batch` streams NDJSON WorkerEvents,
  * health, readiness, metrics and status endpoints, and the token-protected fault admin API.
  */
-
-export const batchRequestSchema = z.object({
-  batchId: z.string().min(1).max(200),
-  items: z
-    .array(
-      z
-        .object({
-          id: z.string().min(1).max(256),
-          promptTokens: z.number().int().min(1).max(10_000_000),
-          maxTokens: z.number().int().min(1).max(1_000_000),
-          seed: z
-            .number()
-            .int()
-            .min(0)
-            .max(2 ** 32 - 1),
-          resumeFrom: z.number().int().min(0).max(1_000_000).optional(),
-        })
-        .refine((item) => (item.resumeFrom ?? 0) < item.maxTokens, {
-          message: 'resumeFrom must be below maxTokens',
-          path: ['resumeFrom'],
-        }),
-    )
-    .min(1)
-    .max(4096),
-});
 
 const settingsSchema = z.object({
   id: z.string().min(1).max(200),
@@ -182,20 +158,12 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
       }
       throw error;
     }
-    let request: BatchRequest;
-    try {
-      const parsed = batchRequestSchema.safeParse(JSON.parse(raw.toString('utf8')));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-        sendJson(res, 400, errorBody('bad_request', `${where}${issue?.message ?? 'invalid batch'}`));
-        return;
-      }
-      request = parsed.data;
-    } catch {
-      sendJson(res, 400, errorBody('bad_request', 'body is not JSON'));
+    const parsed = parseWireMessage(batchRequestSchema, raw);
+    if (!parsed.ok) {
+      sendJson(res, 400, errorBody('bad_request', parsed.message));
       return;
     }
+    const request = parsed.value;
     if (draining || closing) {
       metrics.rejected('draining', request.items.length);
       sendJson(res, 503, errorBody('draining', 'worker is draining; send this batch elsewhere'));
