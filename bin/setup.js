@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureK6 } from './setup/k6.js';
+import { ensurePythonPeers } from './setup/python.js';
 import { runStep } from './setup/run-step.js';
 import { ensureChromium, ensureEtcd, ensureToxiproxy } from './setup/tools.js';
 
@@ -47,6 +48,7 @@ const steps = [
   ['k6', async () => `${await ensureK6({ root, quiet, log })}`],
   ['toxiproxy', () => ensureToxiproxy(options)],
   ['chromium', () => ensureChromium(options)],
+  ['python peer clients', () => ensurePythonPeers(options)],
 ];
 
 let failed = false;
