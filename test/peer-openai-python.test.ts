@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackHandle } from '../harness/platform/platform.js';
+import type { StackHandle } from '../core/platform/platform.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 import { peerBin, peersDir, pythonSkipReason, runPeer } from './support/python-peers.js';
 

@@ -12,11 +12,11 @@ import { serveMetrics } from './metrics-endpoint.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> | void;
 
-/** Handlers by path and method; `*` takes every method (the handler checks it). HEAD falls back to GET. */
+/** Handlers by path and method; `*` takes every method (the handler checks it). */
 export type Routes = Record<string, Partial<Record<string, RouteHandler>>>;
 
 export interface RouteMisses {
-  /** No route has this path. */
+  /** No route has this path; the body is left unread (a fallback router may still want it). */
   notFound: RouteHandler;
   /** The path exists, not for this method; `allowed` lists the methods it has. */
   methodNotAllowed: (req: IncomingMessage, res: ServerResponse, path: string, allowed: string[]) => void;
@@ -28,16 +28,16 @@ export function pathOfUrl(url: string | undefined): string {
   return query === -1 ? raw : raw.slice(0, query);
 }
 
-/** Picks the handler for a request from the table, or answers the miss; unread bodies are discarded. */
+/** Picks the handler for a request from the table, or hands the miss on. */
 export function routeRequest(routes: Routes, misses: RouteMisses): RouteHandler {
   return (req, res) => {
     const path = pathOfUrl(req.url);
     const method = req.method ?? 'GET';
     const byMethod = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    const handler = byMethod?.[method] ?? byMethod?.['*'] ?? (method === 'HEAD' ? byMethod?.GET : undefined);
+    const handler = byMethod?.[method] ?? byMethod?.['*'];
     if (handler) return handler(req, res, path);
-    req.resume();
     if (!byMethod) return misses.notFound(req, res, path);
+    req.resume();
     misses.methodNotAllowed(req, res, path, Object.keys(byMethod));
   };
 }
@@ -53,7 +53,10 @@ export interface Probes {
   registry: Registry;
 }
 
-/** The probe routes every service has: liveness, readiness (503 while starting or draining) and metrics. */
+/**
+ * The probe routes every service has, for GET and HEAD: liveness, readiness (503 while starting or
+ * draining) and metrics.
+ */
 export function probeRoutes(probes: Probes): Routes {
   const answer = (probe: () => ProbeAnswer): RouteHandler => {
     return (_req, res) => {
@@ -61,10 +64,13 @@ export function probeRoutes(probes: Probes): Routes {
       sendJson(res, status, body);
     };
   };
+  const health = answer(probes.health);
+  const ready = answer(probes.ready);
+  const metrics: RouteHandler = (_req, res) => serveMetrics(res, probes.registry);
   return {
-    '/healthz': { GET: answer(probes.health) },
-    '/readyz': { GET: answer(probes.ready) },
-    '/metrics': { GET: (_req, res) => serveMetrics(res, probes.registry) },
+    '/healthz': { GET: health, HEAD: health },
+    '/readyz': { GET: ready, HEAD: ready },
+    '/metrics': { GET: metrics, HEAD: metrics },
   };
 }
 

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { type WorkerConfig, workerSchema } from '../../core/config/cluster-config.js';
 import { mulberry32 } from '../../core/random/prng.js';
 import { hashSeed } from '../protocol/tokens.js';
-import { probeRoutes, type Routes, routeRequest, startHttpService } from '../runtime/http-service.js';
+import {
+  probeRoutes,
+  type RouteHandler,
+  type Routes,
+  routeRequest,
+  startHttpService,
+} from '../runtime/http-service.js';
 import { sendJson } from '../runtime/http-util.js';
 import { batchRoute } from './batch-route.js';
 import { faultAdminRoute } from './fault-admin-route.js';
@@ -134,6 +140,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   });
 
   const refusing = () => draining || closing !== undefined;
+  const sendStatus: RouteHandler = (_req, res) => sendJson(res, 200, status());
   const routes: Routes = {
     ...probeRoutes({
       health: () => ({ status: 200, body: { status: 'ok' } }),
@@ -146,7 +153,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
       },
       registry: metrics.registry,
     }),
-    '/v1/status': { GET: (_req, res) => sendJson(res, 200, status()) },
+    '/v1/status': { GET: sendStatus, HEAD: sendStatus },
     '/v1/batch': {
       POST: batchRoute({
         workerId: settings.id,
@@ -163,6 +170,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
     port: settings.port,
     handle: routeRequest(routes, {
       notFound: (req, res, path) => {
+        req.resume();
         sendJson(res, 404, workerError('not_found', `no ${req.method ?? 'GET'} ${path}`));
       },
       methodNotAllowed: (req, res, path, allowed) => {
