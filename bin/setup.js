@@ -5,7 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrivilegedContainers } from './setup/docker-runtime.js';
 import { ensureK6 } from './setup/k6.js';
+import { ensureKindToolchain } from './setup/kind.js';
+import { ensureKindNodeImage } from './setup/kind-node-image.js';
 import { runStep } from './setup/run-step.js';
 import { ensureChromium, ensureEtcd, ensureToxiproxy } from './setup/tools.js';
 
@@ -48,6 +51,15 @@ const steps = [
   ['toxiproxy', () => ensureToxiproxy(options)],
   ['chromium', () => ensureChromium(options)],
 ];
+// Opt-in: real Kubernetes on kind without a registry (tools/kind/README.md). A cold toolchain is a
+// ~20 minute build at the lowest priority; the node image needs root and a running docker engine.
+if (process.env.GAUNTLET_SETUP_KIND === '1') {
+  steps.push(
+    ['docker --privileged', () => ensurePrivilegedContainers(options)],
+    ['kind toolchain', async () => (await ensureKindToolchain(options)).kubernetesDir],
+    ['kind node image', () => ensureKindNodeImage(options)],
+  );
+}
 
 let failed = false;
 for (const [name, step] of steps) {

@@ -12,8 +12,9 @@
 #   K8S_DIR=<folder with kubelet, kubeadm, kubectl, kube-*>  ETCD=<etcd binary>  COREDNS=<coredns binary>
 #   KIND_SRC=<kind module folder>  K8S_VERSION=v1.34.4  CACHE=~/.cache/gauntlet/kind  tools/kind/node-image.sh
 # Optional: SUITE (bookworm), MIRROR (the host's apt mirror), NICE (nice -n 19 ionice -c 3).
-# `node-image.sh rootfs` (only CACHE needed) runs the debootstrap stage alone: it is network and disk
-# bound, so it can run while Kubernetes compiles.
+# `node-image.sh rootfs` (only CACHE needed) runs the debootstrap stage alone, `node-image.sh base`
+# (CACHE and KIND_SRC) also the base image: neither needs the Kubernetes binaries, so they can run
+# while Kubernetes compiles.
 set -Eeuo pipefail
 
 : "${CACHE:?CACHE must name the cache folder}"
@@ -265,8 +266,8 @@ node_image() {
 
 T0=$SECONDS
 case "${1:-all}" in
-rootfs | all) ;;
-*) die "unknown stage '$1' (allowed: rootfs, or nothing for the whole image)" ;;
+rootfs | base | all) ;;
+*) die "unknown stage '$1' (allowed: rootfs, base, or nothing for the whole image)" ;;
 esac
 rootfs
 say "rootfs $ROOTFS ($((SECONDS - T0)) s)"
@@ -274,9 +275,15 @@ if [ "${1:-all}" = rootfs ]; then
   echo "$ROOTFS"
   exit 0
 fi
-check_inputs
+: "${KIND_SRC:?KIND_SRC must name the kind module folder (go mod download -json sigs.k8s.io/kind@VERSION)}"
+[ -d "$KIND_SRC/images/base/files" ] || die "KIND_SRC=$KIND_SRC has no images/base/files"
 base_image
 say "base $BASE_IMAGE ($((SECONDS - T0)) s)"
+if [ "${1:-all}" = base ]; then
+  echo "$BASE_IMAGE"
+  exit 0
+fi
+check_inputs
 component_images
 say "component images ready ($((SECONDS - T0)) s)"
 node_image
