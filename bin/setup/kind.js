@@ -30,6 +30,8 @@ export const KUBERNETES_COMMANDS = Object.freeze([
   'kubectl',
 ]);
 
+const COMPONENTS = /** @type {const} */ (['kubernetes', 'etcd', 'coredns', 'kind']);
+
 /**
  * @typedef {object} KindPins
  * @property {string} kubernetes `v1.34.4`
@@ -55,6 +57,8 @@ export const KUBERNETES_COMMANDS = Object.freeze([
  * @property {boolean} [quiet]
  * @property {(line: string) => void} [log]
  * @property {number} [buildTimeoutMs] per build (default 60 minutes: a cold Kubernetes build on 2 busy cores)
+ * @property {ReadonlyArray<'kubernetes' | 'etcd' | 'coredns' | 'kind'>} [components] only these (default all);
+ *   two setups with disjoint components may build side by side, each at the lowest priority
  */
 
 const DEFAULT_BUILD_TIMEOUT_MS = 60 * 60_000;
@@ -75,7 +79,14 @@ export async function ensureKindToolchain(options) {
   const paths = await kindToolchainPaths(root);
   const how = { quiet, log };
   const { pins } = paths;
-  const missing = await missingTools(paths);
+  const wanted = options.components ?? COMPONENTS;
+  for (const c of wanted) {
+    if (!COMPONENTS.includes(c))
+      throw new Error(`ensureKindToolchain: unknown component "${c}" (allowed: ${COMPONENTS.join(', ')})`);
+  }
+  const missing = (await missingTools(paths)).filter((c) =>
+    wanted.includes(/** @type {typeof COMPONENTS[number]} */ (c)),
+  );
   if (missing.length === 0) return paths;
   await requireGoVersion(pins.goMinimum, `the kind toolchain (${missing.join(', ')})`);
   const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod -buildvcs=false' };
@@ -158,7 +169,9 @@ export async function ensureKindToolchain(options) {
       how,
     );
   }
-  const still = await missingTools(paths);
+  const still = (await missingTools(paths)).filter((c) =>
+    wanted.includes(/** @type {typeof COMPONENTS[number]} */ (c)),
+  );
   if (still.length > 0) throw new Error(`kind toolchain: ${still.join(', ')} still missing after the build`);
   return paths;
 }
