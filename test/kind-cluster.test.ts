@@ -75,6 +75,65 @@ describe.skipIf(!enabled)('kind cluster without a registry (GAUNTLET_KIND_TESTS=
           JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
         );
         expect(out.match(/\(server dry run\)/g)).toHaveLength(objects.length);
+
+        // With a stack image at hand (GAUNTLET_KIND_STACK_IMAGE=gauntlet/stack:<tag>), run the stack for real.
+        const stackImage = process.env.GAUNTLET_KIND_STACK_IMAGE;
+        if (stackImage) {
+          await sh(toolchain.kind, ['load', 'docker-image', stackImage, '--name', name]);
+          const withImage = JSON.parse(
+            JSON.stringify(objects).replaceAll('"gauntlet/stack:dev"', JSON.stringify(stackImage)),
+          ) as unknown[];
+          await cluster.kubectl(
+            ['apply', '-f', '-'],
+            JSON.stringify({ apiVersion: 'v1', kind: 'List', items: withImage }),
+          );
+          const started = Date.now();
+          for (const workload of [
+            'statefulset/etcd',
+            'statefulset/worker-node-a',
+            'statefulset/worker-node-b',
+            'deployment/batcher',
+            'deployment/gateway',
+          ]) {
+            await cluster.kubectl(['-n', 'gauntlet-sim', 'rollout', 'status', workload, '--timeout=300s']);
+          }
+          process.stderr.write(`stack rolled out in ${Date.now() - started} ms\n`);
+          const placement = await cluster.kubectl([
+            '-n',
+            'gauntlet-sim',
+            'get',
+            'pods',
+            '-l',
+            'app.kubernetes.io/component=worker',
+            '-o',
+            'jsonpath={range .items[*]}{.metadata.labels.gauntlet\\.dev/node}={.spec.nodeName}{" "}{end}',
+          ]);
+          for (const pair of placement.trim().split(/\s+/)) {
+            const [gauntletNode, kubeNode] = pair.split('=');
+            const label = await cluster.kubectl([
+              'get',
+              'node',
+              kubeNode ?? '',
+              '-o',
+              'jsonpath={.metadata.labels.gauntlet\\.dev/node}',
+            ]);
+            expect(label, `worker of ${gauntletNode} runs on ${kubeNode}`).toBe(gauntletNode);
+          }
+          const gatewayIp = await cluster.kubectl([
+            '-n',
+            'gauntlet-sim',
+            'get',
+            'pods',
+            '-l',
+            'app.kubernetes.io/component=gateway',
+            '-o',
+            'jsonpath={.items[0].status.podIP}',
+          ]);
+          const ready = await fetch(`http://${gatewayIp}:8080/readyz`, {
+            signal: AbortSignal.timeout(5_000),
+          });
+          expect(ready.status).toBe(200);
+        }
       }
       expect(await sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${name}`])).toBe('');
       expect(await sh('ip', ['route'])).not.toContain('10.246.');
