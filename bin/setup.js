@@ -52,7 +52,7 @@ const steps = [
   ['chromium', () => ensureChromium(options)],
 ];
 // Opt-in: real Kubernetes on kind without a registry (tools/kind/README.md). A cold toolchain is a
-// ~20 minute build at the lowest priority; the node image needs root and a running docker engine.
+// long build at the lowest priority; the node image needs root and a running docker engine.
 if (process.env.GAUNTLET_SETUP_KIND === '1') {
   steps.push(
     ['docker --privileged', () => ensurePrivilegedContainers(options)],

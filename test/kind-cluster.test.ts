@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startKindCluster } from '../platforms/kind/kind-cluster.js';
 import { renderKustomization } from '../platforms/kind/kustomize-render.js';
 
-// Real kind on real Docker. Opt-in: a cold toolchain is a ~20 minute build, the node image needs
+// Real kind on real Docker. Opt-in: a cold toolchain is a long build, the node image needs
 // root (debootstrap, chroot), and the cluster needs a docker engine that runs --privileged containers.
 const enabled = process.env.GAUNTLET_KIND_TESTS === '1';
 const root = join(import.meta.dirname, '..');

@@ -71,7 +71,7 @@ export async function runChecked(what, command, args, how) {
 
 /**
  * The command line that runs `command` at the lowest CPU and I/O priority: a cold Kubernetes build
- * keeps both cores busy for a quarter of an hour, and other work on the machine must not starve.
+ * keeps every core busy for a long time, and other work on the machine must not starve.
  * @param {string} command
  * @param {string[]} args
  * @returns {[string, string[]]}

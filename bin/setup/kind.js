@@ -4,8 +4,8 @@
 // inputs under ~/.cache/gauntlet/kind/<component>/<version>-<hash>/. Pins: tools/kind/pins.json.
 // Kubernetes and etcd are built through consumer modules (tools/kind/kubernetes, tools/kind/etcd):
 // their own go.mod files carry replace directives, which `go install pkg@version` refuses.
-// Builds run one after another at the lowest CPU and I/O priority (a cold Kubernetes build is about a
-// quarter of an hour of two busy cores). Plain JavaScript because it runs before `npm run build`.
+// Builds run one after another at the lowest CPU and I/O priority (a cold Kubernetes build is by far the
+// longest step of any setup here and keeps every core busy). Plain JavaScript because it runs before `npm run build`.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -56,12 +56,13 @@ const COMPONENTS = /** @type {const} */ (['kubernetes', 'etcd', 'coredns', 'kind
  * @property {string} root repository root
  * @property {boolean} [quiet]
  * @property {(line: string) => void} [log]
- * @property {number} [buildTimeoutMs] per build (default 60 minutes: a cold Kubernetes build on 2 busy cores)
+ * @property {number} [buildTimeoutMs] per build (default 3 hours: only a guard against a hung build; at
+ *   the lowest priority on a busy 2-core machine a cold Kubernetes build is slow)
  * @property {ReadonlyArray<'kubernetes' | 'etcd' | 'coredns' | 'kind'>} [components] only these (default all);
  *   two setups with disjoint components may build side by side, each at the lowest priority
  */
 
-const DEFAULT_BUILD_TIMEOUT_MS = 60 * 60_000;
+const DEFAULT_BUILD_TIMEOUT_MS = 3 * 60 * 60_000;
 const VERSION_TIMEOUT_MS = 30_000;
 
 /**
@@ -99,7 +100,7 @@ export async function ensureKindToolchain(options) {
     await buildIntoCache(
       {
         entry: paths.kubernetesDir,
-        what: `Kubernetes ${pins.kubernetes} (${KUBERNETES_COMMANDS.length} commands; cold: ~15 min on 2 cores)`,
+        what: `Kubernetes ${pins.kubernetes} (${KUBERNETES_COMMANDS.length} commands; a long build when cold)`,
         complete: 'kubectl',
         build: (staging) =>
           go(

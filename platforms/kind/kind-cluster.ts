@@ -145,7 +145,7 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
       `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
     ]);
     const nodesReadyMs = Date.now() - t0 - createMs;
-    // CoreDNS pods created before the CNI config existed wait out the kubelet's back-off (up to ~30 s)
+    // CoreDNS pods created before the CNI config existed wait out the kubelet's retry back-off
     await kubectl([
       '-n',
       'kube-system',

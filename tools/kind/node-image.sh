@@ -69,7 +69,7 @@ rootfs() {
   key=$(echo "$SUITE $BASE_PACKAGES" | short_hash)
   dir="$CACHE/rootfs/$SUITE-$key"
   if [ ! -f "$dir/.complete" ]; then
-    say "debootstrap $SUITE from $MIRROR (about 3 minutes cold)"
+    say "debootstrap $SUITE from $MIRROR"
     rm -rf "$dir.partial"
     mkdir -p "$CACHE/rootfs/debs"
     $NICE debootstrap --variant=minbase --cache-dir="$CACHE/rootfs/debs" --include="$BASE_PACKAGES" \
