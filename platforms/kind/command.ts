@@ -10,11 +10,7 @@ export interface CommandOptions {
 /** Runs a command to completion; rejects with the command line, exit status and stderr's tail. */
 export function command(file: string, args: string[], options: CommandOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const input = options.input;
-    const child = spawn(file, args, {
-      env: options.env ?? process.env,
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(file, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -36,10 +32,8 @@ export function command(file: string, args: string[], options: CommandOptions): 
         reject(new Error(`${file} ${args.join(' ')}: ${how}\n${stderr.trim()}`));
       }
     });
-    if (child.stdin) {
-      // a command that exits without reading all its input is judged by its exit status, not by EPIPE
-      child.stdin.on('error', () => {});
-      child.stdin.end(input);
-    }
+    // a command that exits without reading all its input is judged by its exit status, not by EPIPE
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
   });
 }
