@@ -25,6 +25,17 @@ export interface RunTargetSpec {
   apiKey?: string;
 }
 
+/**
+ * Where the report's server-side series come from: the built-in /metrics scrapes (default), a Prometheus
+ * the run starts itself (it scrapes every component and receives k6's metrics by remote write; its TSDB is
+ * kept in the run folder), or any Prometheus already watching the stack (a cluster's own), read by PromQL
+ * over the run's time range with the given label selector.
+ */
+export type ServerMetricsSource =
+  | { kind: 'scrape' }
+  | { kind: 'own-prometheus' }
+  | { kind: 'prometheus'; url: string; selector: string };
+
 export interface PipelineOptions {
   parts: PipelinePart[];
   target: RunTargetSpec;
@@ -39,5 +50,6 @@ export interface PipelineOptions {
   interrupt?: Interrupt;
   progress?: boolean;
   driver?: LoadDriver;
+  serverMetrics?: ServerMetricsSource;
   log?: (message: string) => void;
 }

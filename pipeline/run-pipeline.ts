@@ -16,6 +16,7 @@ import { ProgressDisplay } from './steps/progress-display.js';
 import { faultPartDir, runFaults } from './steps/run-faults.js';
 import { runLoad } from './steps/run-load.js';
 import { markIncomplete, type RunState } from './steps/run-state.js';
+import { startRunPrometheus } from './steps/start-prometheus.js';
 import { startScrapes } from './steps/start-scrapes.js';
 import { tearDown } from './steps/tear-down.js';
 
@@ -51,6 +52,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     complete: true,
     stack: undefined,
     scraper: undefined,
+    prometheus: undefined,
     failure: undefined,
   };
   const context: LoadSessionContext = {
@@ -70,7 +72,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       markIncomplete(state, `the run failed: ${(error as Error).message.split('\n')[0]}`);
     }
     if (options.interrupt?.received) markIncomplete(state, `interrupted by ${options.interrupt.received}`);
-    const run = judge(options, state, await collect(state));
+    const run = judge(options, state, await collect(state, options.serverMetrics));
     await writeReports(options.outDir, run);
     outcome = { run, outDir: options.outDir, experiments: state.experiments };
   } catch (error) {
@@ -102,6 +104,12 @@ async function runParts(
     },
   });
   if (reached.stack) state.scraper = startScrapes(reached.stack);
+  if (options.serverMetrics?.kind === 'own-prometheus') {
+    if (!reached.stack)
+      context.log('--prometheus: no stack of the run to scrape (--target); k6 metrics only');
+    state.prometheus = await startRunPrometheus(reached.stack, options.outDir, context.log);
+    context.remoteWrite = { url: state.prometheus.server.remoteWriteUrl, testId: state.prometheus.testId };
+  }
   for (const [index, part] of options.parts.entries()) {
     if (interrupted() || !state.complete) return;
     if (part.kind === 'load') {

@@ -249,6 +249,15 @@ export const runResultSchema = z
     serverMetrics: z.strictObject({
       scrapeIntervalMs: z.number().nullable(),
       series: z.array(serverSeries),
+      source: z
+        .strictObject({
+          kind: z.enum(['scrape', 'prometheus']),
+          url: z.string().optional().describe('the Prometheus the series were read from (PromQL)'),
+          selector: z.string().optional().describe("label matchers that select the run's series"),
+          dataDir: z.string().optional().describe("the run's own Prometheus TSDB, kept after the run"),
+        })
+        .optional()
+        .describe("where the server series come from: Gauntlet's own /metrics scrapes, or a Prometheus"),
     }),
     faults: z.array(faultRecordSchema).optional(),
     notes: z.array(z.string()),

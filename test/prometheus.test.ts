@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../reports/run-result.js';
 import { readServerSeries } from '../runner/prometheus/prometheus-series.js';
 import { startPrometheus } from '../runner/prometheus/prometheus-server.js';
+import { runCli, writeSmallConfig } from './support/cli.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 const hasPrometheus = existsSync('/usr/bin/prometheus');
@@ -56,4 +58,47 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping a real local stack',
     await prometheus.close();
     expect(existsSync(join(prometheus.dataDir, 'wal'))).toBe(true);
   }, 90_000);
+});
+
+describe.skipIf(!hasPrometheus)('gauntlet run --prometheus', () => {
+  it("keeps a Prometheus whose series cover the run, and the report's server charts name it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-prom-run-'));
+    const out = join(dir, 'run');
+    const env = { ...process.env, GAUNTLET_HOME: join(dir, 'home') };
+    const result = await runCli(
+      [
+        'run',
+        'smoke',
+        '--platform',
+        'local',
+        '--config',
+        writeSmallConfig(dir),
+        '--prometheus',
+        '--out',
+        out,
+      ],
+      env,
+      150_000,
+    );
+    expect(result.stderr).toMatch(/prometheus: http:\/\/127\.0\.0\.1:\d+/);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunResult;
+    expect(run.serverMetrics.source?.kind).toBe('prometheus');
+    const workers = run.serverMetrics.series.find((s) => s.component === 'workers' && s.gauge === 'replicas');
+    expect(workers?.points.length).toBeGreaterThan(3);
+    expect(Math.max(...(workers?.points ?? []).map((p) => p[1]))).toBe(2);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('source: Prometheus http://127.0.0.1:');
+
+    // The TSDB outlives the run: a Prometheus started on it again still holds the stack's and k6's series.
+    await using reopened = await startPrometheus({ runId: run.runId, dir: join(out, 'prometheus') });
+    const query = async (q: string) => {
+      const body = (await (
+        await fetch(
+          `${reopened.url}/api/v1/query?${new URLSearchParams({ query: q, time: String(Date.parse(run.endedAt) / 1000) })}`,
+        )
+      ).json()) as { data: { result: Array<{ value: [number, string] }> } };
+      return Number(body.data.result[0]?.value[1] ?? Number.NaN);
+    };
+    expect(await query('max_over_time(count(up{role="worker"} == 1)[10m:1s])')).toBe(2);
+    expect(await query('max_over_time(sum(k6_iterations_total)[10m:1s])')).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -14,9 +14,14 @@ import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { runChaos } from '../../pipeline/chaos/run-chaos.js';
 import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
+import {
+  type ServerMetricsFlags,
+  serverMetricsSource,
+  withServerMetricsFlags,
+} from '../server-metrics-flags.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 
-interface ChaosFlags {
+interface ChaosFlags extends ServerMetricsFlags {
   platform: PlatformName;
   config?: string;
   out?: string;
@@ -36,8 +41,7 @@ export function findExperiment(nameOrFile: string, topology: Topology): Experime
 }
 
 export function registerChaos(program: Command): void {
-  program
-    .command('chaos')
+  withServerMetricsFlags(program.command('chaos'))
     .description(
       'run a chaos experiment under load and judge each fault (detection, recovery, failed requests)',
     )
@@ -64,6 +68,7 @@ export function registerChaos(program: Command): void {
       try {
         const outDir = resolve(flags.out);
         const { run } = await runChaos({
+          serverMetrics: serverMetricsSource(flags),
           experiment,
           platform,
           config,

@@ -9,10 +9,15 @@ import { parsePlatformName } from '../../platforms/platform-registry.js';
 import { appendGithubStepSummary } from '../../reports/render/github-step-summary.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
+import {
+  type ServerMetricsFlags,
+  serverMetricsSource,
+  withServerMetricsFlags,
+} from '../server-metrics-flags.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 import { defaultEndpointMix, defaultMaxTokens, resolveTarget } from './run-command.js';
 
-interface GateFlags {
+interface GateFlags extends ServerMetricsFlags {
   platform?: PlatformName;
   config?: string;
   target?: string;
@@ -28,8 +33,7 @@ interface GateFlags {
 }
 
 export function registerGate(program: Command): void {
-  program
-    .command('gate')
+  withServerMetricsFlags(program.command('gate'))
     .description(
       'run a release suite and write one combined report; exit 0 pass, 1 an SLO failed, 2 inconclusive, 3 error',
     )
@@ -60,6 +64,7 @@ export function registerGate(program: Command): void {
         );
       }
       const target = resolveTarget(flags);
+      const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? suite.sloFile);
       const interrupt = listenForInterrupt();
       try {
@@ -77,6 +82,7 @@ export function registerGate(program: Command): void {
           command: ['gauntlet', ...process.argv.slice(2)],
           interrupt,
           progress: flags.progress,
+          serverMetrics,
           log: (m) => process.stderr.write(`${m}\n`),
         });
         // In GitHub Actions the verdict and SLO table show on the job page without opening an artifact.

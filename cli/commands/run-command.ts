@@ -11,13 +11,18 @@ import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
 import { type ScenarioName, scenarioNames } from '../../runner/load/load-driver.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
 import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
+import {
+  type ServerMetricsFlags,
+  serverMetricsSource,
+  withServerMetricsFlags,
+} from '../server-metrics-flags.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 
 /** The default mix exercises both SLO'd paths: the seed's /infer and streamed chat. */
 export const defaultEndpointMix = 'infer:0.5,chat_stream:0.5';
 export const defaultMaxTokens = 8;
 
-interface RunFlags {
+interface RunFlags extends ServerMetricsFlags {
   platform?: PlatformName;
   config?: string;
   target?: string;
@@ -41,8 +46,7 @@ function parseScenario(value: string): ScenarioName {
 }
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
+  withServerMetricsFlags(program.command('run'))
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
@@ -76,6 +80,7 @@ export function registerRun(program: Command): void {
     .requiredOption('--out <dir>', 'folder for the reports')
     .action(async (scenario: ScenarioName, flags: RunFlags) => {
       const target = resolveTarget(flags);
+      const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const defaults = scenarioDefaults[scenario];
       const part = {
@@ -98,6 +103,7 @@ export function registerRun(program: Command): void {
           runOptions: { ...part, slos: flags.slos ?? 'default' },
           interrupt,
           progress: flags.progress,
+          serverMetrics,
           log: (m) => process.stderr.write(`${m}\n`),
         });
         process.stdout.write(`${verdictSummary(run, outDir)}\n`);

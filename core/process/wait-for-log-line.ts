@@ -8,12 +8,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export async function waitForLogLine<T>(
   logFile: string,
   parse: (line: string) => T | undefined,
-  options: { timeoutMs: number; exited: () => boolean; pollMs?: number },
+  options: {
+    timeoutMs: number;
+    exited: () => boolean;
+    pollMs?: number;
+    /** Where the lines of this process start in a log that earlier runs appended to (default 0). */
+    fromOffset?: number;
+  },
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const handle = await open(logFile, 'r');
   try {
-    let offset = 0;
+    let offset = options.fromOffset ?? 0;
     let pending = '';
     const buffer = Buffer.alloc(64 * 1024);
     for (;;) {

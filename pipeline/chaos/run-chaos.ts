@@ -5,6 +5,7 @@ import type { Platform } from '../../core/platform/platform.js';
 import type { Interrupt } from '../../core/process/interrupt.js';
 import type { RunResult } from '../../reports/run-result.js';
 import type { LoadDriver } from '../../runner/load/load-driver.js';
+import type { ServerMetricsSource } from '../pipeline-options.js';
 import { runPipeline } from '../run-pipeline.js';
 
 export interface RunChaosOptions {
@@ -20,6 +21,7 @@ export interface RunChaosOptions {
   interrupt?: Interrupt;
   progress?: boolean;
   driver?: LoadDriver;
+  serverMetrics?: ServerMetricsSource;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function runChaos(
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
     ...(options.driver ? { driver: options.driver } : {}),
+    ...(options.serverMetrics ? { serverMetrics: options.serverMetrics } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   return { run, result: experiments[0] };

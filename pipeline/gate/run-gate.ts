@@ -5,7 +5,7 @@ import type { RunResult } from '../../reports/run-result.js';
 import type { Slo } from '../../reports/slo/slo-schema.js';
 import type { LoadDriver } from '../../runner/load/load-driver.js';
 import { runChaos } from '../chaos/run-chaos.js';
-import type { RunTargetSpec } from '../pipeline-options.js';
+import type { RunTargetSpec, ServerMetricsSource } from '../pipeline-options.js';
 import { executeRun } from '../run/execute-run.js';
 import { gateFailoverExperiment, mergeFailover } from './failover-part.js';
 import type { Suite, SuiteOptions } from './suites.js';
@@ -20,6 +20,7 @@ export interface RunGateOptions {
   interrupt?: Interrupt;
   progress?: boolean;
   driver?: LoadDriver;
+  serverMetrics?: ServerMetricsSource;
   log?: (message: string) => void;
 }
 
@@ -42,6 +43,7 @@ export async function runGate(options: RunGateOptions): Promise<{ run: RunResult
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
     ...(options.driver ? { driver: options.driver } : {}),
+    ...(options.serverMetrics ? { serverMetrics: options.serverMetrics } : {}),
     log,
   });
   if (!suite.failover) return loaded;
@@ -59,6 +61,7 @@ export async function runGate(options: RunGateOptions): Promise<{ run: RunResult
       ...(options.interrupt ? { interrupt: options.interrupt } : {}),
       ...(options.progress === undefined ? {} : { progress: options.progress }),
       ...(options.driver ? { driver: options.driver } : {}),
+      ...(options.serverMetrics ? { serverMetrics: options.serverMetrics } : {}),
       log: (m) => log(`failover: ${m}`),
     });
     run = mergeFailover(run, failover.run);

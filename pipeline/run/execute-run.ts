@@ -2,7 +2,7 @@ import type { Interrupt } from '../../core/process/interrupt.js';
 import type { RunResult } from '../../reports/run-result.js';
 import type { Slo } from '../../reports/slo/slo-schema.js';
 import type { LoadDriver } from '../../runner/load/load-driver.js';
-import type { RunPart, RunTargetSpec } from '../pipeline-options.js';
+import type { RunPart, RunTargetSpec, ServerMetricsSource } from '../pipeline-options.js';
 import { runPipeline } from '../run-pipeline.js';
 
 export type { RunPart, RunTargetSpec } from '../pipeline-options.js';
@@ -17,6 +17,7 @@ export interface ExecuteRunOptions {
   interrupt?: Interrupt;
   progress?: boolean;
   driver?: LoadDriver;
+  serverMetrics?: ServerMetricsSource;
   log?: (message: string) => void;
 }
 

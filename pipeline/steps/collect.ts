@@ -1,15 +1,62 @@
 import type { CollectorResult } from '../../reports/collector/sample-collector.js';
+import type { ServerMetrics } from '../../reports/run-result.js';
 import type { ServerMetricsPoint } from '../../runner/collectors/metrics-scraper.js';
+import { readServerSeries } from '../../runner/prometheus/prometheus-series.js';
+import type { ServerMetricsSource } from '../pipeline-options.js';
 import type { RunState } from './run-state.js';
+import { serverSeries } from './server-series.js';
+import { scrapeIntervalMs } from './start-scrapes.js';
 
 export interface Collected {
   samples: CollectorResult;
   points: ServerMetricsPoint[];
+  /** The report's server charts, from whichever source the run used (and saying which). */
+  serverMetrics: ServerMetrics;
 }
 
 /** Stops the scrapes and closes the sample aggregates: from here on nothing is measured. */
-export async function collect(state: RunState): Promise<Collected> {
+export async function collect(
+  state: RunState,
+  source: ServerMetricsSource = { kind: 'scrape' },
+): Promise<Collected> {
   const points = (await state.scraper?.stop()) ?? [];
   state.scraper = undefined;
-  return { samples: state.collector.result(), points };
+  const samples = state.collector.result();
+  const origin = samples.timeOriginMs;
+  const scraped: ServerMetrics = {
+    ...serverSeries(points, origin, scrapeIntervalMs),
+    source: { kind: 'scrape' },
+  };
+  const prometheus =
+    source.kind === 'prometheus'
+      ? { url: source.url, selector: source.selector }
+      : state.prometheus && { url: state.prometheus.server.url, selector: state.prometheus.selector };
+  if (!prometheus) return { samples, points, serverMetrics: scraped };
+  try {
+    const series = await readServerSeries(prometheus.url, {
+      startMs: Date.parse(state.startedAt),
+      endMs: Date.now(),
+      stepMs: scrapeIntervalMs,
+      timeOriginMs: origin,
+      selector: prometheus.selector,
+    });
+    return {
+      samples,
+      points,
+      serverMetrics: {
+        ...series,
+        source: {
+          kind: 'prometheus',
+          url: prometheus.url,
+          selector: prometheus.selector,
+          ...(state.prometheus ? { dataDir: state.prometheus.server.dataDir } : {}),
+        },
+      },
+    };
+  } catch (error) {
+    state.notes.push(
+      `server series: Prometheus at ${prometheus.url} could not be read (${(error as Error).message.split('\n')[0]}); the report shows the built-in scrapes instead`,
+    );
+    return { samples, points, serverMetrics: scraped };
+  }
 }

@@ -59,6 +59,7 @@ function state(droppedIterations: number): RunState {
     complete: true,
     stack: undefined,
     scraper: undefined,
+    prometheus: undefined,
     failure: undefined,
   };
 }
@@ -72,15 +73,24 @@ const options: PipelineOptions = {
   runOptions: {},
 };
 
+const noServerMetrics = { scrapeIntervalMs: null, series: [], source: { kind: 'scrape' as const } };
+
 describe('judge', () => {
   it("passes an experiment that passed on the generator's schedule", () => {
     const s = state(0);
-    expect(judge(options, s, { samples: s.collector.result(), points: [] }).verdict).toBe('pass');
+    expect(
+      judge(options, s, { samples: s.collector.result(), points: [], serverMetrics: noServerMetrics })
+        .verdict,
+    ).toBe('pass');
   });
 
   it('makes a passed experiment inconclusive when the load generator fell behind', () => {
     const s = state(100);
-    const run = judge(options, s, { samples: s.collector.result(), points: [] });
+    const run = judge(options, s, {
+      samples: s.collector.result(),
+      points: [],
+      serverMetrics: noServerMetrics,
+    });
     expect(run.verdict).toBe('inconclusive');
     expect(run.notes.join('\n')).toMatch(/load generator fell behind/);
   });

@@ -6,8 +6,6 @@ import type { Collected } from './collect.js';
 import { faultRecords, windowSloRecords } from './fault-records.js';
 import { runVersions } from './run-meta.js';
 import type { RunState } from './run-state.js';
-import { serverSeries } from './server-series.js';
-import { scrapeIntervalMs } from './start-scrapes.js';
 
 /**
  * The verdict: the whole-run SLOs over every sample, plus, for each experiment, its steady-state and
@@ -49,7 +47,7 @@ export function judge(options: PipelineOptions, state: RunState, collected: Coll
     collector: collected.samples,
     scenarios: state.scenarios,
     slos: options.slos,
-    serverMetrics: serverSeries(collected.points, origin, scrapeIntervalMs),
+    serverMetrics: collected.serverMetrics,
     faults: state.experiments.flatMap((e) => faultRecords(e, origin)),
   });
   if (planned.length === 0) return run;

@@ -13,6 +13,8 @@ export interface LoadSessionContext {
   display: ProgressDisplay;
   interrupt: Interrupt | undefined;
   log: (message: string) => void;
+  /** Set when the run has its own Prometheus: every load also writes its metrics there. */
+  remoteWrite?: { url: string; testId: string };
 }
 
 export interface LoadSession {
@@ -33,7 +35,9 @@ export async function startLoadSession(plan: LoadPlan, context: LoadSessionConte
   const totalS = shape.phases.reduce((s, p) => s + phaseDurationS(p), 0);
   context.log(`${plan.scenario}: ${totalS} s at ${plan.rate} req/s base rate`);
   const startedMs = Date.now();
-  const run = await context.driver.start(plan);
+  const run = await context.driver.start(
+    context.remoteWrite ? { ...plan, remoteWrite: context.remoteWrite } : plan,
+  );
   const tail = tailFile(run.samplesFile, context.collector, { intervalMs: 200 });
   // No ticker without a display: a snapshot a second costs CPU the load generator may need.
   const ticker = context.display.enabled

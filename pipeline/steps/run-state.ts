@@ -3,6 +3,7 @@ import type { StackHandle } from '../../core/platform/platform.js';
 import type { SampleCollector } from '../../reports/collector/sample-collector.js';
 import type { ScenarioRecord } from '../../reports/run-result.js';
 import type { MetricsScraper } from '../../runner/collectors/metrics-scraper.js';
+import type { RunPrometheus } from './start-prometheus.js';
 
 /** What the steps of one pipeline run accumulate; the report is built from it whatever happened. */
 export interface RunState {
@@ -14,6 +15,8 @@ export interface RunState {
   complete: boolean;
   stack: StackHandle | undefined;
   scraper: MetricsScraper | undefined;
+  /** The run's own Prometheus (--prometheus), and the label selector of the run's series in it. */
+  prometheus: RunPrometheus | undefined;
   failure: unknown;
 }
 

@@ -10,4 +10,8 @@ export async function tearDown(state: RunState): Promise<void> {
   const stack = state.stack;
   state.stack = undefined;
   await stack?.down();
+  // Last: its TSDB (kept in the run folder) should hold the stack's final moments too.
+  const prometheus = state.prometheus;
+  state.prometheus = undefined;
+  await prometheus?.server.close();
 }

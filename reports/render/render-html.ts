@@ -70,7 +70,7 @@ ${sloTable(run)}
 <figure><figcaption>Latency percentiles over time (e2e solid, TTFT dashed)</figcaption><div class="chart"><canvas id="chart-latency" aria-label="Latency percentiles over time" role="img"></canvas></div></figure>
 <figure><figcaption>Latency distribution (successful requests)</figcaption><div class="chart"><canvas id="chart-distribution" aria-label="Latency distribution" role="img"></canvas></div></figure>
 <figure><figcaption>Request rate and errors over time</figcaption><div class="chart"><canvas id="chart-rate" aria-label="Request rate and errors over time" role="img"></canvas></div></figure>
-<figure><figcaption>Server: queue depth and batch sizes over time${data.server.length === 0 ? ' (no server metrics were scraped)' : ''}</figcaption><div class="chart"><canvas id="chart-server" aria-label="Server gauges over time" role="img"></canvas></div></figure>
+<figure><figcaption>Server: queue depth, batch sizes and replicas over time${data.server.length === 0 ? ' (no server metrics were scraped)' : ''}, ${escapeHtml(serverSource(run))}</figcaption><div class="chart"><canvas id="chart-server" aria-label="Server gauges over time" role="img"></canvas></div></figure>
 </div>
 </section>
 
@@ -106,6 +106,14 @@ interface ChartData {
   distribution: { labels: string[]; datasets: Array<{ label: string; counts: number[] }> };
   server: Array<{ label: string; x: number[]; y: number[]; dashed: boolean }>;
   faults: Array<{ id: string; label: string; fromS: number; toS: number }>;
+}
+
+/** Which source the server charts come from, in the words the caption uses. */
+export function serverSource(run: RunResult): string {
+  const source = run.serverMetrics.source;
+  if (source?.kind !== 'prometheus') return "source: Gauntlet's own /metrics scrapes";
+  const where = source.selector ? `${source.url} {${source.selector}}` : (source.url ?? 'Prometheus');
+  return `source: Prometheus ${where}${source.dataDir ? ` (the run's own; TSDB kept in ${source.dataDir})` : ''}`;
 }
 
 function chartData(run: RunResult): ChartData {

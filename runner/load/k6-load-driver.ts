@@ -115,6 +115,7 @@ export class K6LoadDriver implements LoadDriver {
       k6Binary: this.options.k6Binary,
       stopGraceMs: this.options.stopGraceMs,
       progressIntervalMs: this.options.progressIntervalMs,
+      ...(plan.remoteWrite ? { remoteWriteUrl: plan.remoteWrite.url, testId: plan.remoteWrite.testId } : {}),
     });
     const lagWarnMs = this.options.lagWarnMs ?? defaultLagWarnMs;
     const done = run.done.then((result) => outcomeOf(result, lagWarnMs));

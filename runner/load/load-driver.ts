@@ -32,6 +32,8 @@ export interface LoadPlan {
   env?: Readonly<Record<string, string>>;
   /** Makes request ids unique across runs with the same seed; default: the run folder's name. */
   runId?: string;
+  /** Also stream the generator's metrics to this Prometheus remote-write endpoint, tagged testid=testId. */
+  remoteWrite?: { url: string; testId: string };
 }
 
 export interface LoadProgress {

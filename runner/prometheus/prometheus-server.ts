@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../../core/process/free-port.js';
@@ -59,6 +60,8 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   // A free port can be taken between probing and binding; a second try makes that race harmless.
   for (let attempt = 1; attempt <= 2; attempt++) {
     const port = await freePort();
+    // The log is appended to by every start on the same folder: only lines after this point count.
+    const fromOffset = existsSync(logFile) ? statSync(logFile).size : 0;
     const proc = SupervisedProcess.start({
       command,
       args: [
@@ -78,6 +81,7 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
       await waitForLogLine(logFile, (line) => (line.includes(readyLine) ? true : undefined), {
         timeoutMs: readyTimeoutMs,
         exited: () => proc.exited,
+        fromOffset,
       });
       const url = `http://127.0.0.1:${port}`;
       const close = () => proc.stop(5_000);
