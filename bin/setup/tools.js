@@ -15,7 +15,7 @@ let aptUpdated = false;
  * @param {string} why
  * @param {StepOptions} options
  */
-async function aptInstall(packages, why, options) {
+export async function aptInstall(packages, why, options) {
   const command = `apt-get install -y ${packages.join(' ')}`;
   if (!onPath('apt-get')) throw new Error(`${why}: install ${packages.join(', ')} with your package manager`);
   if (!isRoot)
@@ -27,10 +27,17 @@ async function aptInstall(packages, why, options) {
     await runStep('apt-get update', 'apt-get', ['update', '-qq'], { ...options, env });
     aptUpdated = true;
   }
-  await runStep(`apt-get install ${packages.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...packages], {
-    ...options,
-    env,
-  });
+  // Another apt (a second setup, unattended upgrades) may hold the dpkg lock: wait for it, bounded.
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
+  await runStep(
+    `apt-get install ${packages.join(' ')}`,
+    'apt-get',
+    ['install', '-y', '-qq', ...lockWait, ...packages],
+    {
+      ...options,
+      env,
+    },
+  );
 }
 
 /** @param {StepOptions} options */
