@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Integration tests start real etcd and real processes; forks (not threads) so that a crashed test file
-// takes its children with it (they run under PR_SET_PDEATHSIG, see harness/process/spawn-supervised.ts).
+// takes its children with it (they run under PR_SET_PDEATHSIG, see core/process/supervised-process.ts).
 export default defineConfig({
   test: {
     pool: 'forks',

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shippedExperiments } from '../chaos/experiments/shipped-experiments.js';
-import { runChaos } from '../harness/chaos/run-chaos.js';
-import { loadClusterConfig } from '../harness/config/load-cluster-config.js';
-import { LocalPlatform } from '../harness/platform/local/local-platform.js';
+import { loadClusterConfig } from '../core/config/load-cluster-config.js';
+import { runChaos } from '../pipeline/chaos/run-chaos.js';
+import { LocalPlatform } from '../platforms/local/local-platform.js';
 
 /** Every shipped experiment on the reference stack: detection, recovery and failed requests per fault. */
 export async function benchChaos(): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from '../harness/util/project-root.js';
+import { projectRoot } from '../core/project-root.js';
 
 /**
  * The collector over a recorded-format samples file of 1,000,000 requests, in a fresh Node process so its

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseClusterConfig } from '../harness/config/load-cluster-config.js';
-import { startKnownLatencyServer } from '../harness/k6/known-latency-server.js';
-import { K6LoadDriver } from '../harness/load/k6-load-driver.js';
-import { LocalPlatform } from '../harness/platform/local/local-platform.js';
+import { parseClusterConfig } from '../core/config/load-cluster-config.js';
+import { LocalPlatform } from '../platforms/local/local-platform.js';
+import { startKnownLatencyServer } from '../runner/k6/known-latency-server.js';
+import { K6LoadDriver } from '../runner/load/k6-load-driver.js';
 
 export interface LoadgenFigures {
   rateError: number;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../harness/util/project-root.js';
+import { projectRoot } from '../core/project-root.js';
 import { type BenchTarget, benchSections } from './sections.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ClusterConfig } from '../stack/config/cluster-config.js';
+import type { ClusterConfig } from '../core/config/cluster-config.js';
 import { decodeStepMs, prefillMs } from '../stack/worker/latency-model.js';
 
 /**

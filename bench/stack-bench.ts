@@ -1,8 +1,8 @@
-import { parseClusterConfig } from '../harness/config/load-cluster-config.js';
-import { type OpenLoopResult, runOpenLoop } from '../harness/load/open-loop-client.js';
-import { LocalPlatform } from '../harness/platform/local/local-platform.js';
-import type { StackHandle } from '../harness/platform/platform.js';
-import type { ClusterConfig } from '../stack/config/cluster-config.js';
+import type { ClusterConfig } from '../core/config/cluster-config.js';
+import { parseClusterConfig } from '../core/config/load-cluster-config.js';
+import type { StackHandle } from '../core/platform/platform.js';
+import { LocalPlatform } from '../platforms/local/local-platform.js';
+import { type OpenLoopResult, runOpenLoop } from '../runner/load/open-loop-client.js';
 import { modelledCapacityPerS } from './modelled-capacity.js';
 
 const defaultTopology = '';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'harness', 'cli', 'main.js');
+const entry = join(root, 'dist', 'cli', 'main.js');
 if (!existsSync(entry)) {
   process.stderr.write('gauntlet: not built yet. Run `npm run setup` in the Gauntlet folder first.\n');
   process.exit(3);

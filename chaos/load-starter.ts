@@ -1,4 +1,4 @@
-import type { LoadDriver, ScenarioName } from '../harness/load/load-driver.js';
+import type { LoadDriver, ScenarioName } from '../runner/load/load-driver.js';
 import type { LoadStarter } from './run-experiment.js';
 
 export interface LoadStarterOptions {

@@ -2,8 +2,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../harness/config/config-error.js';
-import type { StackHandle } from '../harness/platform/platform.js';
+import { ConfigError } from '../core/config/config-error.js';
+import type { StackHandle } from '../core/platform/platform.js';
 import type { RequestSample } from '../reports/model/request-sample.js';
 import { startWorkerServer, type WorkerServer } from '../stack/worker/worker-server.js';
 import { defineExperiment } from './experiment/define-experiment.js';

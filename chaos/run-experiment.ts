@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackHandle } from '../harness/platform/platform.js';
+import type { LinkFaults } from '../core/network/link-faults.js';
+import type { StackHandle } from '../core/platform/platform.js';
 import { combineVerdicts, type Verdict } from '../reports/model/kinds.js';
 import { seededRandom } from '../stack/worker/fault-state.js';
 import { type Clock, systemClock } from './clock.js';
@@ -15,7 +16,6 @@ import { resolveSlos, type SloCatalog } from './experiment/resolve-slos.js';
 import { topologyOfStack } from './experiment/topology.js';
 import { FaultJournal, type JournalEntry, type JournalNote } from './faults/fault-journal.js';
 import { type InjectedFault, injectFault } from './faults/inject-fault.js';
-import type { LinkFaults } from './faults/link-faults.js';
 import { StackFaults } from './faults/stack-faults.js';
 import { checkAbort } from './measure/abort-rule.js';
 import { type AuditFinding, auditStack } from './measure/audit.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processState } from '../harness/process/process-identity.js';
+import { processState } from '../core/process/process-identity.js';
 import { parseRunJson } from '../reports/render/write-reports.js';
 import { runCli, spawnCli } from './support/cli.js';
 import { waitUntil } from './support/local-stack.js';

@@ -5,7 +5,7 @@ import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
-import type { StackHandle } from '../harness/platform/platform.js';
+import type { StackHandle } from '../core/platform/platform.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 /**

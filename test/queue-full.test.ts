@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StackHandle } from '../harness/platform/platform.js';
+import type { StackHandle } from '../core/platform/platform.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 let stack: StackHandle;

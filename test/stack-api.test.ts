@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackHandle } from '../harness/platform/platform.js';
+import type { StackHandle } from '../core/platform/platform.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 // The documented default stack: 3 etcd members, 1 gateway, 2 batchers, 2 worker nodes x 2 GPUs.

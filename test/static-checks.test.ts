@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { projectRoot } from '../harness/util/project-root.js';
+import { projectRoot } from '../core/project-root.js';
 
 const run = promisify(execFile);
 const bin = (name: string) => join(projectRoot(), 'node_modules', '.bin', name);

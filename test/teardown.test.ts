@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { identityOf, isSameProcessAlive, type ProcessIdentity } from '../harness/process/process-identity.js';
+import { identityOf, isSameProcessAlive, type ProcessIdentity } from '../core/process/process-identity.js';
 import { firstLine, runCli, spawnCli, writeSmallConfig } from './support/cli.js';
 import { waitUntil } from './support/local-stack.js';
 

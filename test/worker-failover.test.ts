@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runOpenLoop } from '../harness/load/open-loop-client.js';
-import type { StackHandle } from '../harness/platform/platform.js';
+import type { StackHandle } from '../core/platform/platform.js';
+import { runOpenLoop } from '../runner/load/open-loop-client.js';
 import { tokenStream, tokenText } from '../stack/protocol/tokens.js';
 import {
   aliveProcesses,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
+import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
 import { etcdQuorumLoss } from '../experiments/etcd-quorum-loss.js';
 import { workerNodeKill } from '../experiments/worker-node-kill.js';
 import { describePlan } from './describe-plan.js';

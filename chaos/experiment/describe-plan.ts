@@ -1,4 +1,4 @@
-import { fieldPath } from '../../harness/config/config-error.js';
+import { fieldPath } from '../../core/config/config-error.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 import { targetIssues } from './blast-radius.js';
 import { type Expectations, type Experiment, type FaultSpec, impliedRole } from './experiment-schema.js';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { scenarioNames } from '../../harness/load/load-driver.js';
+import { directionSchema, type LinkDirection, type LinkName, linkSchema } from '../../core/network/links.js';
+import { type Role, roleSchema } from '../../core/platform/roles.js';
+import { scenarioNames } from '../../runner/load/load-driver.js';
 import { sloRefSchema } from './slo.js';
 
 /**
@@ -12,12 +14,9 @@ const slug = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/, 'a lowercase slug (a-z, 0-9, -), at most 64 characters');
 
-export const roleSchema = z.enum(['etcd', 'gateway', 'batcher', 'worker']);
+export type { LinkDirection, LinkName };
+export { directionSchema, linkSchema, roleSchema };
 export const signalSchema = z.enum(['SIGKILL', 'SIGTERM']);
-/** Links between roles that the platform can put a fault proxy on; the target picks the destination. */
-export const linkSchema = z.enum(['gateway->batcher', 'batcher->worker', 'any->etcd']);
-/** upstream: requests towards the target; downstream: its answers. */
-export const directionSchema = z.enum(['upstream', 'downstream', 'both']);
 
 export const expectationsSchema = z.strictObject({
   maxFailedRequests: z.number().int().min(0).optional(),
@@ -214,10 +213,8 @@ export type FaultTarget = z.output<typeof targetSchema>;
 export type Expectations = z.output<typeof expectationsSchema>;
 export type AbortRule = z.output<typeof abortRuleSchema>;
 export type RollbackSweep = z.output<typeof rollbackSweepSchema>;
-export type LinkName = z.output<typeof linkSchema>;
-export type LinkDirection = z.output<typeof directionSchema>;
 export type EndpointMix = z.output<typeof endpointMixSchema>;
-export type RoleName = z.output<typeof roleSchema>;
+export type RoleName = Role;
 
 /** The role whose replicas a link's faults hit: the destination of the link. */
 export const linkTargetRole: Record<LinkName, RoleName> = {

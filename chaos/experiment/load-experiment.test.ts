@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../harness/config/config-error.js';
-import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
-import { projectRoot } from '../../harness/util/project-root.js';
+import { ConfigError } from '../../core/config/config-error.js';
+import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
+import { projectRoot } from '../../core/project-root.js';
 import { loadDefaultSlos } from '../../reports/slo/load-slos.js';
 import { shippedExperiments } from '../experiments/shipped-experiments.js';
 import { workerKill } from '../experiments/worker-kill.js';

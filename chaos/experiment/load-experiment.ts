@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ConfigError, fieldPath } from '../../harness/config/config-error.js';
-import { loadYamlFile, parseYamlWith } from '../../harness/config/yaml-file.js';
+import { ConfigError, fieldPath } from '../../core/config/config-error.js';
+import { loadYamlFile, parseYamlWith } from '../../core/config/yaml-file.js';
 import { targetIssues } from './blast-radius.js';
 import { type Experiment, type ExperimentInput, experimentSchema } from './experiment-schema.js';
 import type { Topology } from './topology.js';

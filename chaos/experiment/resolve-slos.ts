@@ -1,4 +1,4 @@
-import { ConfigError } from '../../harness/config/config-error.js';
+import { ConfigError } from '../../core/config/config-error.js';
 import type { Slo as ReportSlo } from '../../reports/slo/slo-schema.js';
 import type { Experiment } from './experiment-schema.js';
 import { CHAOS_SLO_METRICS, type Slo } from './slo.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
+import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
 import { seededRandom } from '../../stack/worker/fault-state.js';
 import { type FaultSpec, faultSchema } from './experiment-schema.js';
 import { selectTargets } from './resolve-targets.js';

@@ -1,6 +1,6 @@
-import { controlNode } from '../../harness/platform/local/local-platform.js';
-import type { ComponentInfo, StackHandle } from '../../harness/platform/platform.js';
-import type { ClusterConfig } from '../../stack/config/cluster-config.js';
+import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import type { ComponentInfo, StackHandle } from '../../core/platform/platform.js';
+import { controlNode } from '../../platforms/local/local-platform.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 
 /** What target selection and the blast-radius check need to know about a component. */

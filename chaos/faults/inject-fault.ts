@@ -1,4 +1,4 @@
-import type { StackHandle } from '../../harness/platform/platform.js';
+import type { StackHandle } from '../../core/platform/platform.js';
 import type { FaultSpec } from '../experiment/experiment-schema.js';
 import { scopeOf, selectTargets } from '../experiment/resolve-targets.js';
 import { topologyOfStack } from '../experiment/topology.js';

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ComponentHandle, StackHandle } from '../../harness/platform/platform.js';
+import type { LinkFaults, LinkToxic } from '../../core/network/link-faults.js';
+import type { ComponentHandle, StackHandle } from '../../core/platform/platform.js';
 import type { GpuFaults } from '../../stack/protocol/worker-api.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { LinkName } from '../experiment/experiment-schema.js';
 import { findEtcdLeader } from './etcd-status.js';
 import { FaultJournal, type JournalEntry } from './fault-journal.js';
-import type { LinkFaults, LinkToxic } from './link-faults.js';
 import { createRollback, type Rollback } from './rollback.js';
 import { neutralOf, workerAdmin } from './worker-admin.js';
 

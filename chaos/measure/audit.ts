@@ -1,6 +1,6 @@
-import type { ComponentHandle, StackHandle } from '../../harness/platform/platform.js';
-import { processState } from '../../harness/process/process-identity.js';
-import type { LinkFaults } from '../faults/link-faults.js';
+import type { LinkFaults } from '../../core/network/link-faults.js';
+import type { ComponentHandle, StackHandle } from '../../core/platform/platform.js';
+import { processState } from '../../core/process/process-identity.js';
 import { type ActiveGpuFaults, isHealthy, workerAdmin } from '../faults/worker-admin.js';
 
 export interface AuditFinding {

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
-import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
-import { type EtcdMemberSpec, waitForEtcdHealthy } from '../../harness/platform/local/etcd-cluster.js';
-import { type Launched, LocalComponent } from '../../harness/platform/local/local-component.js';
+import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
 import {
   type ComponentHandle,
   type ComponentSelector,
   matches,
   type StackDescription,
   type StackHandle,
-} from '../../harness/platform/platform.js';
-import { SupervisedProcess } from '../../harness/process/supervised-process.js';
-import { toolPath } from '../../harness/util/project-root.js';
-import type { ClusterConfig } from '../../stack/config/cluster-config.js';
+} from '../../core/platform/platform.js';
+import { SupervisedProcess } from '../../core/process/supervised-process.js';
+import { toolPath } from '../../core/project-root.js';
+import { type EtcdMemberSpec, waitForEtcdHealthy } from '../../platforms/local/etcd-cluster.js';
+import { type Launched, LocalComponent } from '../../platforms/local/local-component.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 
 export interface ProcessComponentSpec {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../harness/config/config-error.js';
+import { ConfigError } from '../../core/config/config-error.js';
 import { exampleRun } from '../testing/example-run.js';
 import { readRunJson, rerenderReports, writeReports } from './write-reports.js';
 

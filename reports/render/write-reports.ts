@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, fieldPath } from '../../harness/config/config-error.js';
+import { ConfigError, fieldPath } from '../../core/config/config-error.js';
 import { type RunResult, runResultSchema } from '../run-result.js';
 import { renderHtml } from './render-html.js';
 import { renderJson } from './render-json.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../harness/config/config-error.js';
+import { ConfigError } from '../../core/config/config-error.js';
 import { defaultSloFile, loadDefaultSlos, loadSloFile, parseSloText } from './load-slos.js';
 
 function errorOf(text: string): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadYamlFile, parseYamlWith } from '../../harness/config/yaml-file.js';
+import { loadYamlFile, parseYamlWith } from '../../core/config/yaml-file.js';
 import { packageRoot } from '../package-root.js';
 import { type Slo, sloFileSchema } from './slo-schema.js';
 

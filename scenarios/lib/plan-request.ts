@@ -1,6 +1,6 @@
+import { hashString, mixSeed, mulberry32 } from '../../core/random/prng.ts';
 import type { GauntletConfig } from './config.ts';
 import { type Endpoint, pickEndpoint } from './endpoint-mix.ts';
-import { hashString, mixSeed, mulberry32 } from './prng.ts';
 import { buildRequest, type RequestSpec } from './request-body.ts';
 import { syntheticPrompt } from './synthetic-prompt.ts';
 

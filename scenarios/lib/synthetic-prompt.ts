@@ -1,4 +1,4 @@
-import { lognormal, mixSeed, mulberry32 } from './prng.ts';
+import { lognormal, mixSeed, mulberry32 } from '../../core/random/prng.ts';
 
 /** Prompt lengths in tokens: lognormal (the usual shape of real prompt lengths), clamped to [1, max]. */
 export interface PromptLengths {

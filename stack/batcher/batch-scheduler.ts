@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import type { BatcherConfig } from '../config/cluster-config.js';
+import type { BatcherConfig } from '../../core/config/cluster-config.js';
 import type { SubmitRequest } from '../protocol/batcher-api.js';
 import { headers } from '../protocol/headers.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';

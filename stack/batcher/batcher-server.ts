@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { batcherSchema } from '../config/cluster-config.js';
+import { batcherSchema } from '../../core/config/cluster-config.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
 import { BodyTooLargeError, readBody, sendJson } from '../runtime/http-util.js';
 import { serveMetrics } from '../runtime/metrics-endpoint.js';

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GatewayConfig, gatewaySchema } from '../config/cluster-config.js';
+import { type GatewayConfig, gatewaySchema } from '../../core/config/cluster-config.js';
 import type { BatcherRecord } from '../protocol/registry-keys.js';
 import { estimateTokens, hashSeed, tokenStream, tokenText } from '../protocol/tokens.js';
 import { StaticRecordSource } from '../runtime/registry-view.js';

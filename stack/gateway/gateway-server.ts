@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import type { GatewayConfig } from '../config/cluster-config.js';
+import type { GatewayConfig } from '../../core/config/cluster-config.js';
 import type { BatcherRecord } from '../protocol/registry-keys.js';
 import { hasBearer, sendJson } from '../runtime/http-util.js';
 import { serveMetrics } from '../runtime/metrics-endpoint.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterConfigSchema, resolveTopology } from '../config/cluster-config.js';
+import { clusterConfigSchema, resolveTopology } from '../../core/config/cluster-config.js';
 import { batcherKey } from '../protocol/registry-keys.js';
 import { createEtcdClient } from '../runtime/etcd-client.js';
 import type { ServiceEnv } from '../runtime/service-env.js';

@@ -1,8 +1,11 @@
+import type { Role } from '../../core/platform/roles.js';
+
+export type { Role };
+
 /**
  * Cluster state in etcd. Workers and batchers register under leases (TTL = etcd.lease_ttl_s, 3 s by default,
  * the seed's heartbeat) and keep them alive; a dead process disappears when its lease expires.
  */
-export type Role = 'etcd' | 'gateway' | 'batcher' | 'worker';
 
 export const registryPrefix = (cluster: string) => `/gauntlet/${cluster}/`;
 export const workersPrefix = (cluster: string) => `/gauntlet/${cluster}/workers/`;

@@ -1,4 +1,4 @@
-import type { ClusterConfig } from '../config/cluster-config.js';
+import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import type { Role } from '../protocol/registry-keys.js';
 
 /**

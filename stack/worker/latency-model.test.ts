@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyModelSchema } from '../config/cluster-config.js';
+import { latencyModelSchema } from '../../core/config/cluster-config.js';
 import { decodeFloorMsPerSeq, decodeStepMs, prefillMs } from './latency-model.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LatencyModelConfig, WorkerConfig } from '../config/cluster-config.js';
+import type { LatencyModelConfig, WorkerConfig } from '../../core/config/cluster-config.js';
 
 /**
  * How long one model step of GLM-4-9B takes on a simulated A100. Pure functions; the constants behind the

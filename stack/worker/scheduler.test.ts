@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workerSchema } from '../config/cluster-config.js';
+import { workerSchema } from '../../core/config/cluster-config.js';
 import type { BatchItem, WorkerEvent } from '../protocol/worker-api.js';
 import { FaultState, seededRandom } from './fault-state.js';
 import { decodeStepMs, prefillMs } from './latency-model.js';

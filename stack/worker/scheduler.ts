@@ -1,4 +1,4 @@
-import type { WorkerConfig } from '../config/cluster-config.js';
+import type { WorkerConfig } from '../../core/config/cluster-config.js';
 import { tokenStream } from '../protocol/tokens.js';
 import type { BatchItem, WorkerErrorCode } from '../protocol/worker-api.js';
 import { doneLine, errLine, stepLine, stepPairPrefix } from './event-lines.js';

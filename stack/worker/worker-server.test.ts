@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { latencyModelSchema, type WorkerConfig } from '../config/cluster-config.js';
+import { latencyModelSchema, type WorkerConfig } from '../../core/config/cluster-config.js';
 import { tokenStream } from '../protocol/tokens.js';
 import type { BatchItem, BatchRequest, WorkerEvent } from '../protocol/worker-api.js';
 import { decodeStepMs, prefillMs } from './latency-model.js';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import { type WorkerConfig, workerSchema } from '../config/cluster-config.js';
+import { type WorkerConfig, workerSchema } from '../../core/config/cluster-config.js';
 import { headers } from '../protocol/headers.js';
 import { hashSeed } from '../protocol/tokens.js';
 import type { BatchRequest, WorkerErrorCode } from '../protocol/worker-api.js';

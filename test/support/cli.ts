@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../harness/util/project-root.js';
+import { projectRoot } from '../../core/project-root.js';
 
 export const smallConfigYaml =
   'etcd:\n  members: 1\nbatchers:\n  replicas: 1\nnodes:\n  - name: node-a\n    gpus: 2\n';

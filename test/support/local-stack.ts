@@ -1,14 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseClusterConfig } from '../../harness/config/load-cluster-config.js';
-import { LocalPlatform } from '../../harness/platform/local/local-platform.js';
-import type { StackHandle } from '../../harness/platform/platform.js';
-import {
-  identityOf,
-  isSameProcessAlive,
-  type ProcessIdentity,
-} from '../../harness/process/process-identity.js';
+import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
+import type { StackHandle } from '../../core/platform/platform.js';
+import { identityOf, isSameProcessAlive, type ProcessIdentity } from '../../core/process/process-identity.js';
+import { LocalPlatform } from '../../platforms/local/local-platform.js';
 
 /** Every process any test stack started, so each test file can assert none survives. */
 export const startedProcesses: ProcessIdentity[] = [];

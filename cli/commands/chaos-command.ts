@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { describePlan } from '../../chaos/experiment/describe-plan.js';
+import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
+import { loadExperiment } from '../../chaos/experiment/load-experiment.js';
+import { topologyFromConfig } from '../../chaos/experiment/topology.js';
+import { shippedExperiments } from '../../chaos/experiments/shipped-experiments.js';
+import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type { PlatformName } from '../../core/platform/platform.js';
+import { listenForInterrupt } from '../../core/process/interrupt.js';
+import { runChaos } from '../../pipeline/chaos/run-chaos.js';
+import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
+import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
+
+interface ChaosFlags {
+  platform: PlatformName;
+  config?: string;
+  out?: string;
+  dryRun?: boolean;
+  seed: number;
+  maxTokens: number;
+}
+
+/** A shipped experiment by id, or an experiment YAML file. */
+export function findExperiment(nameOrFile: string, config = loadClusterConfig()): Experiment {
+  const shipped = shippedExperiments.find((e) => e.id === nameOrFile);
+  if (shipped) return shipped;
+  if (existsSync(nameOrFile)) return loadExperiment(nameOrFile, topologyFromConfig(config));
+  throw new UserFacingError(
+    `no experiment "${nameOrFile}": give a file or one of ${shippedExperiments.map((e) => e.id).join(', ')}`,
+  );
+}
+
+export function registerChaos(program: Command): void {
+  program
+    .command('chaos')
+    .description(
+      'run a chaos experiment under load and judge each fault (detection, recovery, failed requests)',
+    )
+    .argument('<experiment>', 'a shipped experiment id (see chaos/experiments/README.md) or a YAML file')
+    .option('--platform <name>', 'where to run it: local', parsePlatformName, 'local')
+    .option('--config <file>', 'cluster config YAML (default: the reference stack)')
+    .option('--dry-run', 'print the plan and touch nothing')
+    .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)
+    .option('--max-tokens <n>', 'output tokens a request', positiveNumber('--max-tokens', 131_072), 16)
+    .option('--out <dir>', 'folder for the reports (required unless --dry-run)')
+    .action(async (name: string, flags: ChaosFlags) => {
+      const config = loadClusterConfig(flags.config);
+      const experiment = findExperiment(name, config);
+      if (flags.dryRun) {
+        process.stdout.write(`${describePlan(experiment, topologyFromConfig(config))}\n`);
+        return;
+      }
+      if (!flags.out)
+        throw new UserFacingError('--out is required (the folder for the reports), unless --dry-run');
+      const interrupt = listenForInterrupt();
+      try {
+        const outDir = resolve(flags.out);
+        const { run } = await runChaos({
+          experiment,
+          platform: platformFor(flags.platform),
+          config,
+          outDir,
+          command: ['gauntlet', ...process.argv.slice(2)],
+          seed: flags.seed,
+          maxTokens: flags.maxTokens,
+          interrupt,
+          log: (m) => process.stderr.write(`${m}\n`),
+        });
+        process.stdout.write(`${verdictSummary(run, outDir)}\n`);
+        process.exitCode = interrupt.received ? 130 : exitCodeFor(run);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,126 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type { PlatformName } from '../../core/platform/platform.js';
+import { listenForInterrupt } from '../../core/process/interrupt.js';
+import { runChaos } from '../../pipeline/chaos/run-chaos.js';
+import { gateFailoverExperiment, mergeFailover } from '../../pipeline/gate/failover-part.js';
+import { suites } from '../../pipeline/gate/suites.js';
+import { executeRun } from '../../pipeline/run/execute-run.js';
+import { parsePlatformName } from '../../platforms/platform-registry.js';
+import { writeReports } from '../../reports/render/write-reports.js';
+import { loadSloFile } from '../../reports/slo/load-slos.js';
+import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
+import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
+import { defaultEndpointMix, defaultMaxTokens, resolveTarget } from './run-command.js';
+
+interface GateFlags {
+  platform?: PlatformName;
+  config?: string;
+  target?: string;
+  apiKey?: string;
+  suite: string;
+  rate: number;
+  seed: number;
+  slos?: string;
+  mix: string;
+  maxTokens: number;
+  out: string;
+  progress: boolean;
+}
+
+export function registerGate(program: Command): void {
+  program
+    .command('gate')
+    .description(
+      'run a release suite and write one combined report; exit 0 pass, 1 an SLO failed, 2 inconclusive, 3 error',
+    )
+    .option('--platform <name>', 'bring a stack up here: local', parsePlatformName)
+    .option('--config <file>', 'cluster config YAML for --platform')
+    .option('--target <url>', 'gate a stack that is already up instead')
+    .option('--api-key <key>', 'bearer key for --target')
+    .option('--suite <name>', `one of ${Object.keys(suites).join(', ')}`, 'release')
+    // 25 req/s: its 5x spike (125 req/s) stays inside the reference stack's modelled capacity for the
+    // default prompts (~150 req/s), so the spike tests the queue, not an overload that never drains.
+    .option('--rate <n>', 'the rated request rate per second', positiveNumber('--rate', 100_000), 25)
+    .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)
+    .option('--slos <file>', "SLO file (default: the suite's)")
+    .option('--mix <mix>', 'endpoint shares', defaultEndpointMix)
+    .option(
+      '--max-tokens <n>',
+      'output tokens a request',
+      positiveNumber('--max-tokens', 131_072),
+      defaultMaxTokens,
+    )
+    .option('--no-progress', 'no live progress on stderr')
+    .requiredOption('--out <dir>', 'folder for the combined report')
+    .action(async (flags: GateFlags) => {
+      const suite = suites[flags.suite];
+      if (!suite) {
+        throw new UserFacingError(
+          `--suite: unknown suite "${flags.suite}"; suites: ${Object.keys(suites).join(', ')}`,
+        );
+      }
+      const target = resolveTarget(flags);
+      const slos = loadSloFile(flags.slos ?? suite.sloFile);
+      const parts = suite.parts({
+        rate: flags.rate,
+        seed: flags.seed,
+        endpointMix: flags.mix,
+        maxTokens: flags.maxTokens,
+      });
+      const interrupt = listenForInterrupt();
+      try {
+        const loaded = await executeRun({
+          parts,
+          target,
+          slos,
+          outDir: resolve(flags.out),
+          command: ['gauntlet', ...process.argv.slice(2)],
+          runOptions: {
+            suite: suite.name,
+            rate: flags.rate,
+            seed: flags.seed,
+            mix: flags.mix,
+            maxTokens: flags.maxTokens,
+            parts,
+          },
+          interrupt,
+          progress: flags.progress,
+          log: (m) => process.stderr.write(`${m}\n`),
+        });
+        const outDir = loaded.outDir;
+        let run = loaded.run;
+        if (suite.failover && !interrupt.received && target.platform) {
+          // A fresh stack for the failover part: the load parts' stack is gone, and a fault must not leak
+          // into the other parts' figures.
+          const failover = await runChaos({
+            experiment: gateFailoverExperiment(),
+            platform: target.platform.platform,
+            config: target.platform.config,
+            outDir: join(outDir, 'failover'),
+            command: ['gauntlet', ...process.argv.slice(2)],
+            seed: flags.seed,
+            maxTokens: 16,
+            interrupt,
+            log: (m) => process.stderr.write(`failover: ${m}\n`),
+          });
+          run = mergeFailover(run, failover.run);
+          await writeReports(outDir, run);
+        } else if (suite.failover) {
+          run = {
+            ...run,
+            notes: [
+              ...run.notes,
+              'failover part skipped: it needs --platform (faults are injected on a stack the run owns)',
+            ],
+          };
+          await writeReports(outDir, run);
+        }
+        process.stdout.write(`${verdictSummary(run, outDir)}\n`);
+        process.exitCode = interrupt.received ? 130 : exitCodeFor(run);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type { PlatformName } from '../../core/platform/platform.js';
+import { listenForInterrupt } from '../../core/process/interrupt.js';
+import { executeRun, type RunTargetSpec } from '../../pipeline/run/execute-run.js';
+import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
+import { type ScenarioName, scenarioNames } from '../../runner/load/load-driver.js';
+import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
+import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
+import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
+
+/** The default mix exercises both SLO'd paths: the seed's /infer and streamed chat. */
+export const defaultEndpointMix = 'infer:0.5,chat_stream:0.5';
+export const defaultMaxTokens = 8;
+
+interface RunFlags {
+  platform?: PlatformName;
+  config?: string;
+  target?: string;
+  apiKey?: string;
+  rps?: number;
+  duration?: number;
+  seed: number;
+  slos?: string;
+  mix: string;
+  maxTokens: number;
+  out: string;
+  env?: Record<string, string>;
+  progress: boolean;
+}
+
+function parseScenario(value: string): ScenarioName {
+  if (!(scenarioNames as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${scenarioNames.join(', ')}`);
+  }
+  return value as ScenarioName;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
+    )
+    .argument('<scenario>', `one of ${scenarioNames.join(', ')}`, parseScenario)
+    .option('--platform <name>', 'bring a stack up here for the run: local', parsePlatformName)
+    .option('--config <file>', 'cluster config YAML for --platform')
+    .option('--target <url>', 'load a stack that is already up instead (any OpenAI-compatible endpoint)')
+    .option('--api-key <key>', 'bearer key for --target')
+    .option(
+      '--rps <n>',
+      "base request rate per second (default: the scenario's)",
+      positiveNumber('--rps', 100_000),
+    )
+    .option('--duration <d>', "main phase duration, e.g. 30s, 2m (default: the scenario's)", parseDurationS)
+    .option(
+      '--seed <n>',
+      'seed for prompts and request ids (same seed, same requests)',
+      nonNegativeInt('--seed', 4294967295),
+      1,
+    )
+    .option('--slos <file>', `SLO file (default: ${defaultSloFile()})`)
+    .option('--mix <mix>', 'endpoint shares, e.g. infer:0.5,chat_stream:0.5', defaultEndpointMix)
+    .option(
+      '--max-tokens <n>',
+      'output tokens a request',
+      positiveNumber('--max-tokens', 131_072),
+      defaultMaxTokens,
+    )
+    .option('--env <KEY=VALUE>', 'extra scenario variable (repeatable), see scenarios/README.md', keyValue)
+    .option('--no-progress', 'no live progress on stderr')
+    .requiredOption('--out <dir>', 'folder for the reports')
+    .action(async (scenario: ScenarioName, flags: RunFlags) => {
+      const target = resolveTarget(flags);
+      const slos = loadSloFile(flags.slos ?? defaultSloFile());
+      const defaults = scenarioDefaults[scenario];
+      const part = {
+        scenario,
+        rate: flags.rps ?? defaults.rate,
+        durationS: flags.duration ?? defaults.durationS,
+        seed: flags.seed,
+        endpointMix: flags.mix,
+        maxTokens: flags.maxTokens,
+        ...(flags.env ? { env: flags.env } : {}),
+      };
+      const interrupt = listenForInterrupt();
+      try {
+        const { run, outDir } = await executeRun({
+          parts: [part],
+          target,
+          slos,
+          outDir: resolve(flags.out),
+          command: ['gauntlet', ...process.argv.slice(2)],
+          runOptions: { ...part, slos: flags.slos ?? 'default' },
+          interrupt,
+          progress: flags.progress,
+          log: (m) => process.stderr.write(`${m}\n`),
+        });
+        process.stdout.write(`${verdictSummary(run, outDir)}\n`);
+        process.exitCode = interrupt.received ? 130 : exitCodeFor(run);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}
+
+export function resolveTarget(flags: {
+  platform?: PlatformName;
+  config?: string;
+  target?: string;
+  apiKey?: string;
+}): RunTargetSpec {
+  if (flags.platform && flags.target)
+    throw new UserFacingError('give either --platform or --target, not both');
+  if (flags.target) {
+    if (flags.config)
+      throw new UserFacingError('--config describes a stack to bring up; it does not apply to --target');
+    return { url: flags.target.replace(/\/+$/, ''), ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) };
+  }
+  const platform = flags.platform ?? 'local';
+  return { platform: { platform: platformFor(platform), config: loadClusterConfig(flags.config) } };
+}

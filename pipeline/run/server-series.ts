@@ -1,0 +1,33 @@
+import type { ServerMetrics } from '../../reports/run-result.js';
+import type { ServerMetricsPoint } from '../../runner/collectors/metrics-scraper.js';
+
+const gauges: Array<{ key: keyof ServerMetricsPoint; component: string; gauge: string; unit?: string }> = [
+  { key: 'queueDepth', component: 'batchers', gauge: 'queue_depth', unit: 'requests' },
+  { key: 'batchSizeMean', component: 'batchers', gauge: 'batch_size_mean', unit: 'requests' },
+  { key: 'runningSequences', component: 'workers', gauge: 'running_sequences', unit: 'sequences' },
+  { key: 'waitingSequences', component: 'workers', gauge: 'waiting_sequences', unit: 'sequences' },
+  { key: 'liveWorkers', component: 'batchers', gauge: 'live_workers', unit: 'workers' },
+  { key: 'gatewayInflight', component: 'gateway', gauge: 'inflight_requests', unit: 'requests' },
+];
+
+/** Scraped points as the run result's series, in seconds after the run's first request. */
+export function serverSeries(
+  points: ServerMetricsPoint[],
+  timeOriginMs: number,
+  intervalMs: number,
+): ServerMetrics {
+  return {
+    scrapeIntervalMs: points.length > 0 ? intervalMs : null,
+    series: gauges.map(({ key, component, gauge, unit }) => ({
+      component,
+      gauge,
+      ...(unit ? { unit } : {}),
+      points: points.flatMap((p) => {
+        const value = p[key];
+        return typeof value === 'number' && key !== 't'
+          ? [[(p.t - timeOriginMs) / 1000, value] as [number, number]]
+          : [];
+      }),
+    })),
+  };
+}
