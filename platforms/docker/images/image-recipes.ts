@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { bareImports } from './bare-imports.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { HashInput } from './content-hash.js';
 import { lockClosure, type PackageLock } from './lock-closure.js';
+import { moduleClosure } from './module-closure.js';
 import type { RootfsBinary, RootfsEntry } from './rootfs-plan.js';
 
 export const imageNames = ['stack', 'etcd', 'toxiproxy', 'nginx'] as const;
@@ -86,20 +86,29 @@ export const imageRecipes: Record<ImageName, ImageRecipe> = {
 };
 
 /**
- * The stack image's context: app/ with the compiled services (dist/stack), the production packages they
- * import (and what those need, from package-lock.json), a package.json that makes .js files ES modules,
- * and the entry point that picks the role.
+ * The stack image's context: app/ with the compiled modules the three services reach from their entry
+ * points (dist/stack and the parts of dist/core they import, with source maps), the production packages
+ * they import (and what those need, from package-lock.json), a package.json that makes .js files ES
+ * modules, and the entry point that picks the role.
  */
 function stackContext(inputs: ImageInputs): HashInput[] {
-  const dist = join(inputs.root, 'dist', 'stack');
-  if (!existsSync(join(dist, 'worker', 'main.js'))) {
-    throw new Error(`${dist} is missing or incomplete: run \`npm run build\` first`);
+  const dist = join(inputs.root, 'dist');
+  const entries = (['gateway', 'batcher', 'worker'] as const).map((role) =>
+    join(dist, 'stack', role, 'main.js'),
+  );
+  for (const entry of entries) {
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   }
-  const packages = new Set<string>();
-  for (const file of listJs(dist))
-    for (const name of bareImports(readFileSync(file, 'utf8'))) packages.add(name);
+  const closure = moduleClosure(entries, (file) => readFileSync(file, 'utf8'));
   const lock = JSON.parse(readFileSync(join(inputs.root, 'package-lock.json'), 'utf8')) as PackageLock;
-  const closure = lockClosure(lock, [...packages].sort());
+  const modules = closure.files.flatMap((file): HashInput[] => {
+    const name = `app/dist/${relative(dist, file)}`;
+    const map = `${file}.map`;
+    return [
+      { kind: 'file', name, path: file },
+      ...(existsSync(map) ? [{ kind: 'file' as const, name: `${name}.map`, path: map }] : []),
+    ];
+  });
   return [
     { kind: 'text', name: 'app/package.json', text: '{ "type": "module", "private": true }\n' },
     {
@@ -107,8 +116,8 @@ function stackContext(inputs: ImageInputs): HashInput[] {
       name: 'app/stack-entry.mjs',
       path: join(inputs.root, 'deploy', 'docker', 'stack-entry.mjs'),
     },
-    { kind: 'folder', name: 'app/dist/stack', path: dist },
-    ...closure.map(
+    ...modules,
+    ...lockClosure(lock, closure.packages).map(
       (path): HashInput => ({
         kind: 'folder',
         name: `app/${path}`,
@@ -118,14 +127,6 @@ function stackContext(inputs: ImageInputs): HashInput[] {
       }),
     ),
   ];
-}
-
-function listJs(folder: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.js')) out.push(join(entry.parentPath, entry.name));
-  }
-  return out.sort();
 }
 
 /** The public base a Dockerfile names in `ARG BASE=...`: what registry mode builds from. */

@@ -1,0 +1,84 @@
+import type { ClusterConfig } from '../../../core/config/cluster-config.js';
+import type { LinkFaults } from '../../../core/network/link-faults.js';
+import {
+  type ComponentHandle,
+  type ComponentSelector,
+  matches,
+  type StackDescription,
+  type StackHandle,
+} from '../../../core/platform/platform.js';
+import { removeByLabel } from './cleanup-by-label.js';
+import type { DockerComponent } from './docker-component.js';
+
+/** A stack whose components are containers on one network of its own, all labelled with the run id. */
+export class DockerStack implements StackHandle {
+  readonly platform = 'docker' as const;
+  readonly links: LinkFaults | undefined = undefined;
+  gatewayUrl = '';
+  etcdEndpoints: string[] = [];
+  private readonly all: DockerComponent[] = [];
+  private readonly stopHooks: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(
+    readonly runId: string,
+    readonly config: ClusterConfig,
+    readonly runDir: string,
+    readonly apiKey: string,
+    readonly adminToken: string,
+  ) {}
+
+  add(component: DockerComponent): void {
+    this.all.push(component);
+  }
+
+  onDown(hook: () => void): void {
+    this.stopHooks.push(hook);
+  }
+
+  dockerComponents(): DockerComponent[] {
+    return [...this.all];
+  }
+
+  components(selector?: ComponentSelector): ComponentHandle[] {
+    return this.all.filter((c) => matches(c, selector));
+  }
+
+  component(id: string): ComponentHandle {
+    const found = this.all.find((c) => c.id === id);
+    if (!found) throw new Error(`no component "${id}"; components: ${this.all.map((c) => c.id).join(', ')}`);
+    return found;
+  }
+
+  nodes(): string[] {
+    return [...new Set(this.all.map((c) => c.node))];
+  }
+
+  describe(): StackDescription {
+    return {
+      runId: this.runId,
+      platform: 'docker',
+      gateway: this.gatewayUrl,
+      apiKey: this.apiKey,
+      runDir: this.runDir,
+      components: this.all.map(({ role, id, node, pid, url }) => ({ role, id, node, pid, url })),
+    };
+  }
+
+  /**
+   * Services get a short SIGTERM grace (they drain what is in flight), etcd none (its data is thrown away);
+   * then everything labelled with the run (containers, network, volumes) is removed, also what a failed
+   * bring-up created before this object knew of it.
+   */
+  async down(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const hook of this.stopHooks) hook();
+    await Promise.allSettled(this.all.filter((c) => c.role !== 'etcd').map((c) => c.stop(1)));
+    await removeByLabel(this.runId);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down();
+  }
+}
