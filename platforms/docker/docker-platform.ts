@@ -83,7 +83,8 @@ export class DockerPlatform implements Platform {
     if (capped !== undefined)
       log(`resource_limits.cpu is more than this machine has; workers get ${capped} CPUs`);
 
-    const stack = new DockerStack(runId, config, runDir, apiKey, adminToken);
+    const stack = new DockerStack(runId, config, runDir, apiKey, adminToken, options.detached ?? false);
+    stack.saveState();
     const upStarted = Date.now();
     try {
       const client = await getContainerRuntimeClient();
@@ -124,14 +125,21 @@ export class DockerPlatform implements Platform {
         if (failures.length > 0)
           throw new UserFacingError(`docker stack did not come up:\n${failures.join('\n')}`);
       };
-      // etcd members must all run before any can elect a leader; the services retry etcd until it answers.
-      await startAll(specs.filter((s) => s.role === 'etcd'));
-      stack.etcdEndpoints = stack.components({ role: 'etcd' }).flatMap((c) => (c.url ? [c.url] : []));
-      await putClusterConfig(stack.etcdEndpoints[0] ?? '', config);
-      log(`etcd ready: ${stack.etcdEndpoints.length} member(s) in ${Date.now() - upStarted} ms`);
-      await startAll(specs.filter((s) => s.role !== 'etcd'));
+      // Everything starts together: etcd members must all run before any can elect a leader, and the
+      // services retry etcd until it answers, so their start-up overlaps the election.
+      const etcdUp = startAll(specs.filter((s) => s.role === 'etcd')).then(async () => {
+        stack.etcdEndpoints = stack.components({ role: 'etcd' }).flatMap((c) => (c.url ? [c.url] : []));
+        await putClusterConfig(stack.etcdEndpoints[0] ?? '', config);
+        log(`etcd ready: ${stack.etcdEndpoints.length} member(s) in ${Date.now() - upStarted} ms`);
+      });
+      const servicesUp = startAll(specs.filter((s) => s.role !== 'etcd'));
+      const [etcdResult, servicesResult] = await Promise.allSettled([etcdUp, servicesUp]);
+      if (etcdResult.status === 'rejected') throw etcdResult.reason;
+      if (servicesResult.status === 'rejected') throw servicesResult.reason;
+      stack.orderAs(specs.map((s) => s.id));
       const gateway = stack.dockerComponents().find((c) => c.role === 'gateway');
       stack.gatewayUrl = (await gateway?.publishedUrl()) ?? '';
+      stack.saveState();
       await waitForDockerStack(stack, readyTimeoutMs);
       writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
       log(

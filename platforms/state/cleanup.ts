@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isSameProcessAlive, type ProcessIdentity } from '../../core/process/process-identity.js';
+import { removeByLabel } from '../docker/stack/cleanup-by-label.js';
 import { loadStackStates, removeStackState, type StackState } from './stack-state.js';
 
 export interface CleanupReport {
@@ -42,6 +43,8 @@ export async function cleanupStacks(
     const reason = reasonToClean(state, options.all === true || options.runId !== undefined);
     if (!reason) continue;
     const killed = await killRecorded([...state.components, ...state.helpers]);
+    // A docker run's containers, network and volumes are found by its label, not by recorded processes.
+    if (state.platform === 'docker') await removeByLabel(state.runId);
     removeStackState(state.runId);
     reports.push({ runId: state.runId, killed, reason });
   }

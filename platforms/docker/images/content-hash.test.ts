@@ -50,3 +50,15 @@ describe('contentHash', () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe('contentHash with a digest memo', () => {
+  it('gives the same hash with and without the memo, and reuses its digests', async () => {
+    const memo = new Map<string, string>();
+    const plain = await contentHash(inputs());
+    expect(await contentHash(inputs(), memo)).toBe(plain);
+    expect(memo.size).toBe(3);
+    // A poisoned memo entry is used as is: proof that the file is not read again while it is unchanged.
+    for (const key of memo.keys()) memo.set(key, '0'.repeat(64));
+    expect(await contentHash(inputs(), memo)).not.toBe(plain);
+  });
+});

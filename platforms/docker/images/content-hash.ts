@@ -13,17 +13,23 @@ export type HashInput =
   | { kind: 'folder'; name: string; path: string; exclude?: string[] }
   | { kind: 'text'; name: string; text: string };
 
-export async function contentHash(inputs: HashInput[]): Promise<string> {
+/**
+ * Remembers file digests by path, size, modification time and inode, so an unchanged 100 MB node binary
+ * is not read again on every bring-up. Only a memo: the hash is the same with or without it.
+ */
+export type DigestMemo = Map<string, string>;
+
+export async function contentHash(inputs: HashInput[], memo: DigestMemo = new Map()): Promise<string> {
   const hash = createHash('sha256');
   const sorted = [...inputs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const input of sorted) {
     if (input.kind === 'text') {
       hash.update(`text ${input.name} ${Buffer.byteLength(input.text)}\n${input.text}\n`);
     } else if (input.kind === 'file') {
-      await hashFile(hash, input.name, input.path);
+      await hashFile(hash, input.name, input.path, memo);
     } else {
       for (const file of await filesUnder(input.path, input.exclude)) {
-        await hashFile(hash, `${input.name}/${relative(input.path, file)}`, file);
+        await hashFile(hash, `${input.name}/${relative(input.path, file)}`, file, memo);
       }
     }
   }
@@ -32,15 +38,22 @@ export async function contentHash(inputs: HashInput[]): Promise<string> {
 
 type Hasher = ReturnType<typeof createHash>;
 
-async function hashFile(hash: Hasher, name: string, path: string): Promise<void> {
+async function hashFile(hash: Hasher, name: string, path: string, memo: DigestMemo): Promise<void> {
   const stat = await lstat(path);
   if (stat.isSymbolicLink()) {
     hash.update(`link ${name} ${await readlink(path)}\n`);
     return;
   }
+  const key = `${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}`;
+  let digest = memo.get(key);
+  if (digest === undefined) {
+    const file = createHash('sha256');
+    for await (const chunk of createReadStream(path)) file.update(chunk as Buffer);
+    digest = file.digest('hex');
+    memo.set(key, digest);
+  }
   // Only the executable bit matters to an image; owners and times do not.
-  hash.update(`file ${name} ${stat.mode & 0o111 ? 'x' : '-'} ${stat.size}\n`);
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  hash.update(`file ${name} ${stat.mode & 0o111 ? 'x' : '-'} ${stat.size} ${digest}\n`);
 }
 
 /**

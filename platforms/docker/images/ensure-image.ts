@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { docker } from '../docker-cli.js';
 import { importRootfs, rootfsHashInputs } from './assemble-rootfs.js';
-import { contentHash, type HashInput } from './content-hash.js';
+import { contentHash, type DigestMemo, type HashInput } from './content-hash.js';
 import type { ImageInputs, ImageRecipe } from './image-recipes.js';
 import { registryBaseOf } from './image-recipes.js';
 import type { ImageSource } from './image-source.js';
@@ -32,6 +32,7 @@ export async function ensureImage(
   inputs: ImageInputs,
   source: ImageSource,
   log: (message: string) => void = () => {},
+  memo: DigestMemo = new Map(),
 ): Promise<EnsuredImage> {
   const started = Date.now();
   const dockerfile = join(inputs.root, recipe.dockerfile);
@@ -48,7 +49,7 @@ export async function ensureImage(
       }
     }
     const plan = planRootfs(binaries, lddOutput, extras);
-    const baseHash = await contentHash(rootfsHashInputs(plan));
+    const baseHash = await contentHash(rootfsHashInputs(plan), memo);
     base = `gauntlet/${recipe.name}-rootfs:${baseHash.slice(0, 16)}`;
     if (!(await imageExists(base))) {
       log(`importing ${base} (${plan.length} files from this machine)`);
@@ -57,11 +58,14 @@ export async function ensureImage(
     }
   }
   const context = recipe.context(inputs);
-  const hash = await contentHash([
-    ...context,
-    { kind: 'text', name: '.dockerfile', text: dockerfileText },
-    { kind: 'text', name: '.base', text: base },
-  ]);
+  const hash = await contentHash(
+    [
+      ...context,
+      { kind: 'text', name: '.dockerfile', text: dockerfileText },
+      { kind: 'text', name: '.base', text: base },
+    ],
+    memo,
+  );
   const tag = `gauntlet/${recipe.name}:${hash.slice(0, 16)}`;
   if (!built && (await imageExists(tag))) return { tag, built: false, ms: Date.now() - started };
 

@@ -1,4 +1,5 @@
 import { defaultImageInputs } from './default-image-inputs.js';
+import { loadDigestMemo, saveDigestMemo } from './digest-memo-file.js';
 import { type EnsuredImage, ensureImage } from './ensure-image.js';
 import { type ImageInputs, type ImageName, imageRecipes } from './image-recipes.js';
 import { type ImageSource, imageSourceEnvVar, parseImageSource } from './image-source.js';
@@ -27,8 +28,13 @@ export async function ensureImages(
     toxiproxy: undefined,
     nginx: undefined,
   };
-  for (const name of new Set(options.names)) {
-    out[name] = await ensureImage(imageRecipes[name], inputs, source, options.log);
+  const memo = await loadDigestMemo();
+  try {
+    for (const name of new Set(options.names)) {
+      out[name] = await ensureImage(imageRecipes[name], inputs, source, options.log, memo);
+    }
+  } finally {
+    await saveDigestMemo(memo).catch(() => {});
   }
   return out;
 }

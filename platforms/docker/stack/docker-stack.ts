@@ -7,6 +7,8 @@ import {
   type StackDescription,
   type StackHandle,
 } from '../../../core/platform/platform.js';
+import { identityOf } from '../../../core/process/process-identity.js';
+import { removeStackState, saveStackState } from '../../state/stack-state.js';
 import { removeByLabel } from './cleanup-by-label.js';
 import type { DockerComponent } from './docker-component.js';
 
@@ -26,10 +28,37 @@ export class DockerStack implements StackHandle {
     readonly runDir: string,
     readonly apiKey: string,
     readonly adminToken: string,
+    private readonly detached: boolean,
   ) {}
+
+  /**
+   * Records the run for `gauntlet down`: a detached stack, or one whose owner died, is removed by its label
+   * (the record names no processes; the engine knows the containers).
+   */
+  saveState(): void {
+    if (this.stopped) return;
+    saveStackState({
+      runId: this.runId,
+      platform: 'docker',
+      detached: this.detached,
+      owner: identityOf(process.pid),
+      createdAt: new Date().toISOString(),
+      runDir: this.runDir,
+      ...(this.gatewayUrl ? { gateway: this.gatewayUrl } : {}),
+      apiKey: this.apiKey,
+      components: [],
+      helpers: [],
+    });
+  }
 
   add(component: DockerComponent): void {
     this.all.push(component);
+  }
+
+  /** Components start in parallel and are added as each gets ready; list them in the plan's order. */
+  orderAs(ids: string[]): void {
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    this.all.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
   }
 
   onDown(hook: () => void): void {
@@ -66,16 +95,18 @@ export class DockerStack implements StackHandle {
   }
 
   /**
-   * Services get a short SIGTERM grace (they drain what is in flight), etcd none (its data is thrown away);
-   * then everything labelled with the run (containers, network, volumes) is removed, also what a failed
-   * bring-up created before this object knew of it.
+   * Services get a 1 s SIGTERM grace (they drain what is in flight) while etcd is removed at once (its data
+   * is thrown away, and a service that cannot deregister is cut off by the grace anyway); then everything
+   * labelled with the run (containers, network, volumes) is removed, also what a failed bring-up created
+   * before this object knew of it.
    */
   async down(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     for (const hook of this.stopHooks) hook();
-    await Promise.allSettled(this.all.filter((c) => c.role !== 'etcd').map((c) => c.stop(1)));
+    await Promise.allSettled(this.all.map((c) => (c.role === 'etcd' ? c.kill('SIGKILL') : c.stop(1))));
     await removeByLabel(this.runId);
+    removeStackState(this.runId);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

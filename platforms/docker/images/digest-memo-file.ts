@@ -1,0 +1,54 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { DigestMemo } from './content-hash.js';
+
+/** Where file digests are remembered between bring-ups (next to the other Gauntlet caches). */
+export function digestMemoFile(): string {
+  return join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    'gauntlet',
+    'docker',
+    'file-digests.json',
+  );
+}
+
+/** A memo that records which entries were used, so that saving it drops files no longer hashed. */
+class UsedMemo extends Map<string, string> {
+  readonly used = new Set<string>();
+  override get(key: string): string | undefined {
+    const value = super.get(key);
+    if (value !== undefined) this.used.add(key);
+    return value;
+  }
+  override set(key: string, value: string): this {
+    this.used.add(key);
+    return super.set(key, value);
+  }
+}
+
+export async function loadDigestMemo(file = digestMemoFile()): Promise<DigestMemo> {
+  const memo = new UsedMemo();
+  try {
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    for (const [key, value] of Object.entries(saved)) if (typeof value === 'string') memo.set(key, value);
+    memo.used.clear();
+  } catch {
+    // No memo yet, or an unreadable one: every file is read once more.
+  }
+  return memo;
+}
+
+export async function saveDigestMemo(memo: DigestMemo, file = digestMemoFile()): Promise<void> {
+  const keep = memo instanceof UsedMemo ? [...memo.used] : [...memo.keys()];
+  const out = Object.fromEntries(
+    keep.flatMap((key) => {
+      const value = memo.get(key);
+      return value === undefined ? [] : [[key, value]];
+    }),
+  );
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(out)}\n`);
+  await rename(temp, file);
+}
