@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDockerEngine } from './setup/docker.js';
+import { ensureDockerEngine, ensureNginxForImages } from './setup/docker.js';
 import { ensureK6 } from './setup/k6.js';
 import { runStep } from './setup/run-step.js';
 import { ensureChromium, ensureEtcd, ensureToxiproxy } from './setup/tools.js';
@@ -49,9 +49,10 @@ const steps = [
   ['toxiproxy', () => ensureToxiproxy(options)],
   ['chromium', () => ensureChromium(options)],
   ['docker engine', () => ensureDockerEngine(options)],
+  ['nginx for the docker images', () => ensureNginxForImages(options)],
 ];
 // Without these the rest of Gauntlet still works: setup says why, and their tests skip saying so.
-const optional = new Set(['docker engine']);
+const optional = new Set(['docker engine', 'nginx for the docker images']);
 
 let failed = false;
 for (const [name, step] of steps) {

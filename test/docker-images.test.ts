@@ -69,4 +69,56 @@ describe.skipIf(skip !== undefined)(`docker images${skip ? ` (skipped: ${skip})`
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
   }, 120_000);
+
+  it('builds toxiproxy and nginx from this machine and runs them', async () => {
+    const built = await ensureImages({
+      root: projectRoot(),
+      names: ['toxiproxy', 'nginx'],
+      source: 'rootfs',
+    });
+    const client = await getContainerRuntimeClient();
+    const network = new StartedNetwork(
+      client,
+      `gauntlet-${runId}`,
+      client.network.getById(`gauntlet-${runId}`),
+    );
+    const base = { node: 'control', env: {}, publish: true, limits: {}, readyLog: '' };
+    const toxiproxy = await new GauntletContainer(
+      {
+        ...base,
+        role: 'etcd',
+        id: 'toxiproxy',
+        name: `gauntlet-${runId}-toxiproxy`,
+        alias: 'toxiproxy',
+        image: built.toxiproxy?.tag ?? '',
+        command: ['-host=0.0.0.0', '-port=8474'],
+        labels: runLabels(runId),
+        port: 8474,
+        readyHttpPath: '/version',
+      },
+      network,
+      30_000,
+    ).start();
+    const version = await fetch(`http://127.0.0.1:${toxiproxy.getMappedPort(8474)}/version`);
+    // `go install` builds report "git" as their version; the answer's shape is what proves the server runs.
+    expect(await version.json()).toHaveProperty('version');
+    const nginx = await new GauntletContainer(
+      {
+        ...base,
+        role: 'gateway',
+        id: 'nginx',
+        name: `gauntlet-${runId}-nginx`,
+        alias: 'nginx',
+        image: built.nginx?.tag ?? '',
+        command: [],
+        labels: runLabels(runId),
+        port: 8080,
+        readyHttpPath: '/healthz',
+      },
+      network,
+      30_000,
+    ).start();
+    const health = await fetch(`http://127.0.0.1:${nginx.getMappedPort(8080)}/healthz`);
+    expect(await health.text()).toBe('ok\n');
+  }, 300_000);
 });

@@ -6,12 +6,23 @@
 // Run directly: `node bin/setup/docker.js stop` stops the dockerd this file started (a no-op otherwise).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { onPath } from './run-step.js';
+import { onPath, runStep } from './run-step.js';
 import { aptInstall } from './tools.js';
 
 /** @typedef {{ root: string, quiet: boolean, log: (m: string) => void }} StepOptions */
@@ -141,6 +152,43 @@ export async function stopDockerdWeStarted() {
   }
   rmSync(dockerdRecordFile(), { force: true });
   return `stopped the dockerd gauntlet started (pid ${record.pid})`;
+}
+
+/**
+ * Debian's nginx binary for the docker platform's load-balancer image, unpacked from its package into the
+ * cache (`apt-get download` + `dpkg-deb -x`): installing it would start a system nginx on port 80.
+ * The image build copies it and the libraries ldd lists (all in the base system) into a root filesystem.
+ * @param {StepOptions} options
+ * @returns {Promise<string>}
+ */
+export async function ensureNginxForImages(options) {
+  const root = join(gauntletCacheDir(), 'nginx', 'root');
+  const binary = join(root, 'usr', 'sbin', 'nginx');
+  if (existsSync(binary)) return `nginx for the images: ${binary}`;
+  if (!onPath('apt-get') || !onPath('dpkg-deb')) {
+    throw new Error("the nginx image is made from Debian's nginx package: apt-get and dpkg-deb are needed");
+  }
+  const work = mkdtempSync(join(tmpdir(), 'gauntlet-nginx-'));
+  try {
+    const download = () =>
+      runStep('apt-get download nginx', 'apt-get', ['download', '-qq', 'nginx'], { ...options, cwd: work });
+    await download().catch(async () => {
+      // A fresh machine may have no package lists yet.
+      await runStep('apt-get update', 'apt-get', ['update', '-qq'], options);
+      await download();
+    });
+    const deb = readdirSync(work).find((name) => name.startsWith('nginx_') && name.endsWith('.deb'));
+    if (!deb) throw new Error(`apt-get download nginx left no nginx_*.deb in ${work}`);
+    const unpacked = join(work, 'root');
+    await runStep('dpkg-deb -x nginx', 'dpkg-deb', ['-x', join(work, deb), unpacked], options);
+    mkdirSync(dirname(root), { recursive: true });
+    rmSync(root, { recursive: true, force: true });
+    renameSync(unpacked, root);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (!existsSync(binary)) throw new Error(`the nginx package has no usr/sbin/nginx (looked in ${root})`);
+  return `nginx for the images unpacked into ${root}`;
 }
 
 /** @returns {DockerdRecord | undefined} */

@@ -13,7 +13,10 @@ export function digestMemoFile(): string {
   );
 }
 
-/** A memo that records which entries were used, so that saving it drops files no longer hashed. */
+/**
+ * A memo that records which entries were used. Saving keeps those, and of the rest only entries for files
+ * this run did not hash (another image's), so a changed file's old digest is dropped.
+ */
 class UsedMemo extends Map<string, string> {
   readonly used = new Set<string>();
   override get(key: string): string | undefined {
@@ -26,6 +29,8 @@ class UsedMemo extends Map<string, string> {
     return super.set(key, value);
   }
 }
+
+const pathOf = (key: string) => key.split('\0')[0] ?? key;
 
 export async function loadDigestMemo(file = digestMemoFile()): Promise<DigestMemo> {
   const memo = new UsedMemo();
@@ -40,13 +45,12 @@ export async function loadDigestMemo(file = digestMemoFile()): Promise<DigestMem
 }
 
 export async function saveDigestMemo(memo: DigestMemo, file = digestMemoFile()): Promise<void> {
-  const keep = memo instanceof UsedMemo ? [...memo.used] : [...memo.keys()];
-  const out = Object.fromEntries(
-    keep.flatMap((key) => {
-      const value = memo.get(key);
-      return value === undefined ? [] : [[key, value]];
-    }),
-  );
+  const used = memo instanceof UsedMemo ? memo.used : new Set(memo.keys());
+  const hashedPaths = new Set([...used].map(pathOf));
+  const out: Record<string, string> = {};
+  for (const [key, value] of memo) {
+    if (used.has(key) || !hashedPaths.has(pathOf(key))) out[key] = value;
+  }
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(out)}\n`);

@@ -28,6 +28,8 @@ export interface ContainerSpec {
   publish: boolean;
   /** The line (substring) a ready container prints. */
   readyLog: string;
+  /** Instead of the log line: a path that answers 200 on the published port (images that log nothing). */
+  readyHttpPath?: string;
   limits: DockerLimits;
 }
 

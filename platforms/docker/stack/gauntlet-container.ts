@@ -17,7 +17,11 @@ export class GauntletContainer extends GenericContainer {
       .withLabels(spec.labels)
       .withEnvironment(spec.env)
       .withCommand(spec.command)
-      .withWaitStrategy(Wait.forLogMessage(spec.readyLog))
+      .withWaitStrategy(
+        spec.readyHttpPath !== undefined && spec.publish
+          ? Wait.forHttp(spec.readyHttpPath, spec.port)
+          : Wait.forLogMessage(spec.readyLog),
+      )
       .withStartupTimeout(startupTimeoutMs);
     if (spec.publish) this.publishOnLoopback(spec.port);
     if (spec.limits.nanoCpus !== undefined) this.hostConfig.NanoCpus = spec.limits.nanoCpus;
