@@ -2,18 +2,29 @@
 // @ts-check
 // `npm run setup`: installs what Gauntlet needs, idempotently (seconds when everything is there).
 // Order matters: npm dependencies and the TypeScript build first, then the external tools.
-import { existsSync, statSync } from 'node:fs';
+// Every step that does work says so first, with how long it usually takes; long commands show their elapsed
+// time; the end is a summary of what is where. --quiet (npm start, npm test): the same one line per step
+// that does work, and a one-line ending when nothing new was installed.
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDockerEngine, ensureNginxForImages } from './setup/docker.js';
-import { ensureK6 } from './setup/k6.js';
+import { actionlintStep } from './setup/actionlint.js';
+import { dockerEngineStep, nginxForImagesStep } from './setup/docker.js';
+import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary } from './setup/format.js';
+import { ensureK6, k6CachePath } from './setup/k6.js';
+import { progressReporter } from './setup/progress.js';
+import { ensurePythonPeers } from './setup/python.js';
 import { runStep } from './setup/run-step.js';
-import { ensureChromium, ensureEtcd, ensureToxiproxy } from './setup/tools.js';
+import { ensureChromium, ensureEtcd, ensurePrometheus, ensureToxiproxy } from './setup/tools.js';
+
+/** @typedef {import('./setup/tools.js').StepOptions} StepOptions */
+/** @typedef {import('./setup/tools.js').StepOutcome} StepOutcome */
+/** @typedef {import('./setup/format.js').StepResult} StepResult */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const log = (/** @type {string} */ m) => process.stderr.write(`${m}\n`);
-const options = { root, quiet, log };
+const progress = progressReporter({ stream: process.stderr });
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 18)) {
@@ -21,59 +32,130 @@ if (major < 20 || (major === 20 && minor < 18)) {
   process.exit(3);
 }
 
-/** npm ci when node_modules is missing or older than the lock file. */
-async function ensureNpmDeps() {
+/** The first k6 build compiles k6 and its extensions and fetches their modules: the slow part of setup. */
+const K6_EXPECTED = 'the first build takes ~6 min on 2 cores';
+
+/** npm ci when node_modules is missing or older than the lock file. @param {StepOptions} options @returns {Promise<StepOutcome>} */
+async function ensureNpmDeps(options) {
   const lock = join(root, 'package-lock.json');
   const installed = join(root, 'node_modules', '.package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return 'up to date';
-  await runStep('npm ci', 'npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], options);
-  return 'installed';
+  /** @type {{ packages?: Record<string, unknown> }} */
+  const lockJson = JSON.parse(readFileSync(lock, 'utf8'));
+  const count = Math.max(0, Object.keys(lockJson.packages ?? {}).length - 1);
+  const where = { version: `${count} packages`, path: join(root, 'node_modules') };
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) {
+    return { status: 'present', ...where };
+  }
+  options.announce(`npm ci: installing ${count} packages from package-lock.json (~1 min)`);
+  await runStep('npm ci', 'npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    ...options,
+    expected: 'usually about a minute',
+  });
+  return { status: 'installed', ...where };
 }
 
-async function build() {
+/** @param {StepOptions} options @returns {Promise<StepOutcome>} */
+async function build(options) {
+  const first = !existsSync(join(root, 'dist', '.tsbuildinfo'));
+  options.announce(
+    first
+      ? 'compiling TypeScript into dist/ (first time ~1 min; later runs are incremental)'
+      : 'compiling what changed into dist/ (incremental, usually well under a minute)',
+  );
   await runStep(
-    'TypeScript build',
+    'build: tsc',
     process.execPath,
     [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
     { ...options, cwd: root },
   );
-  return 'dist/ up to date';
+  return { status: 'rebuilt', path: join(root, 'dist') };
 }
 
-/** @type {Array<[string, () => Promise<string>]>} */
-const steps = [
-  ['npm dependencies', ensureNpmDeps],
-  ['build', build],
-  ['etcd', () => ensureEtcd(options)],
-  ['k6', async () => `${await ensureK6({ root, quiet, log })}`],
-  ['toxiproxy', () => ensureToxiproxy(options)],
-  ['chromium', () => ensureChromium(options)],
-  ['docker engine', () => ensureDockerEngine(options)],
-  ['nginx for the docker images', () => ensureNginxForImages(options)],
-];
-// Without these the rest of Gauntlet still works: setup says why, and their tests skip saying so.
-const optional = new Set(['docker engine', 'nginx for the docker images']);
-
-let failed = false;
-for (const [name, step] of steps) {
-  const started = Date.now();
-  if (!quiet) log(`setup: ${name}...`);
+/** @param {string} file */
+function isExecutable(file) {
   try {
-    const what = await step();
-    if (!quiet) log(`setup: ${name}: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    const message = /** @type {Error} */ (error).message;
-    if (optional.has(name)) {
-      log(`setup: ${name}: not available, its tests will skip: ${message}`);
-      continue;
-    }
-    failed = true;
-    log(`setup: ${name}: ${message}`);
-    if (name === 'npm dependencies' || name === 'build') break;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
-if (failed) {
+
+/** @param {StepOptions} options @returns {Promise<StepOutcome>} */
+async function k6(options) {
+  const { pins, binary } = await k6CachePath(root);
+  const cached = isExecutable(binary);
+  if (!cached) {
+    options.announce(
+      `building ${pins.k6} from source with xk6-disruptor ${pins.xk6Disruptor} and our extension ` +
+        `(first time only, ~6 min on 2 cores; cached in ${shortPath(dirname(binary))})`,
+    );
+  }
+  const linked = await ensureK6({ root, quiet: true, progress: options.progress, expected: K6_EXPECTED });
+  return {
+    status: cached ? 'present' : 'installed',
+    version: pins.k6,
+    path: linked,
+    note: `-> ${shortPath(binary)} (with xk6-disruptor ${pins.xk6Disruptor}, k6/x/sse, k6/x/gauntlet)`,
+  };
+}
+
+/** @type {Array<{ name: string, run: (options: StepOptions) => Promise<StepOutcome>, essential?: boolean }>} */
+const steps = [
+  { name: 'npm dependencies', run: ensureNpmDeps, essential: true },
+  { name: 'build', run: build, essential: true },
+  { name: 'etcd', run: ensureEtcd },
+  { name: 'k6', run: k6 },
+  { name: 'toxiproxy', run: ensureToxiproxy },
+  { name: 'chromium', run: ensureChromium },
+  { name: 'prometheus', run: ensurePrometheus },
+  { name: 'python peer clients', run: ensurePythonPeers },
+  { name: 'actionlint', run: actionlintStep },
+  { name: 'docker engine', run: dockerEngineStep },
+  { name: 'nginx for docker images', run: nginxForImagesStep },
+];
+
+const setupStartedMs = Date.now();
+/** @type {StepResult[]} */
+const results = [];
+for (const step of steps) {
+  const startedMs = Date.now();
+  let announced = false;
+  /** @type {StepOptions} */
+  const options = {
+    root,
+    progress,
+    announce: (what) => {
+      announced = true;
+      log(`setup: ${step.name}: ${what}`);
+    },
+  };
+  try {
+    const outcome = await step.run(options);
+    const ms = Date.now() - startedMs;
+    results.push({ name: step.name, ...outcome, ms });
+    if (announced && !quiet) log(`setup: ${step.name}: done in ${formatDuration(ms)}`);
+  } catch (error) {
+    const message = /** @type {Error} */ (error).message;
+    results.push({
+      name: step.name,
+      status: 'failed',
+      note: message.split('\n')[0],
+      ms: Date.now() - startedMs,
+    });
+    log(`setup: ${step.name}: ${message}`);
+    if (step.essential) break;
+  }
+}
+
+const totalMs = Date.now() - setupStartedMs;
+const shown = results.map((r) => (r.path ? { ...r, path: shortPath(r.path, { root }) } : r));
+for (const line of wantsFullSummary(results, quiet)
+  ? renderSummary(shown, totalMs)
+  : [readyLine(results, totalMs)]) {
+  log(line);
+}
+if (results.some((r) => r.status === 'failed')) {
   log('gauntlet setup: not everything is installed; see the messages above');
   process.exit(3);
 }
-if (!quiet) log('setup: everything is installed');

@@ -19,6 +19,9 @@ const allowedImports: Record<string, readonly string[]> = {
   bench: ['core', 'reports', 'scenarios', 'runner', 'chaos', 'platforms', 'pipeline', 'stack', 'cli'],
   test: ['core', 'reports', 'scenarios', 'runner', 'chaos', 'platforms', 'pipeline', 'stack', 'cli'],
   tools: ['core', 'runner'],
+  // Leaf folders of deployment files and examples whose tests check them against the code.
+  deploy: ['core', 'reports', 'scenarios', 'runner', 'stack'],
+  examples: ['core', 'reports', 'runner'],
 };
 
 describe('folder layers', () => {

@@ -18,24 +18,23 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { gauntletCacheDir } from './cache-dir.js';
+import { shortPath } from './format.js';
+import { progressReporter } from './progress.js';
 import { onPath, runStep } from './run-step.js';
 import { aptInstall } from './tools.js';
 
-/** @typedef {{ root: string, quiet: boolean, log: (m: string) => void }} StepOptions */
+/** @typedef {import('./tools.js').StepOptions} StepOptions */
+/** @typedef {import('./tools.js').StepOutcome} StepOutcome */
 /** @typedef {{ pid: number, startTicks: string, socket: string, logFile: string, startedAt: string }} DockerdRecord */
 
 const ENGINE_READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const INFO_TIMEOUT_MS = 10_000;
-
-/** Where Gauntlet keeps what it started outside any one clone (shared with the k6 and toxiproxy caches). */
-export function gauntletCacheDir() {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gauntlet');
-}
 
 export const dockerdRecordFile = () => join(gauntletCacheDir(), 'docker', 'dockerd.json');
 export const dockerdLogFile = () => join(gauntletCacheDir(), 'docker', 'dockerd.log');
@@ -61,35 +60,67 @@ export function engineInfo() {
 
 /**
  * Makes a Docker engine answer: uses the one that runs, else installs docker.io when dockerd is missing and
- * starts it. Throws with the reason when no engine can be had (the docker tests then skip, saying why).
+ * starts it. Throws with the reason when no engine can be had.
  * @param {StepOptions} options
- * @returns {Promise<string>}
+ * @returns {Promise<StepOutcome>}
  */
 export async function ensureDockerEngine(options) {
   const running = engineInfo();
   if (running.ok) {
     const ours = readRecord();
-    const whose = ours && isAlive(ours) ? 'started by gauntlet' : 'already running';
-    return `engine ${running.serverVersion} (API ${running.apiVersion}), ${whose}`;
+    const note =
+      ours && isAlive(ours) ? `dockerd started by gauntlet (pid ${ours.pid})` : 'an engine that was running';
+    return {
+      status: 'present',
+      version: `engine ${running.serverVersion} (API ${running.apiVersion})`,
+      note,
+    };
   }
   if (!onPath('dockerd')) {
-    await aptInstall(['docker.io'], 'the docker platform needs a Docker engine (dockerd)', options);
+    options.announce('installing the Debian package docker.io with apt-get (~1 min)');
+    await aptInstall(
+      ['docker.io'],
+      'the docker platform needs a Docker engine (dockerd)',
+      'usually about a minute',
+      options,
+    );
     if (!onPath('dockerd')) throw new Error('dockerd is still not on PATH after installing docker.io');
   }
-  const record = await startDockerd(options);
+  options.announce('starting dockerd (no systemd here), waiting for the engine to answer');
+  const record = await startDockerd();
   const info = engineInfo();
   if (!info.ok) throw new Error(`dockerd (pid ${record.pid}) started but docker info fails: ${info.reason}`);
-  return `engine ${info.serverVersion} (API ${info.apiVersion}) started by gauntlet (pid ${record.pid}, log ${record.logFile})`;
+  return {
+    status: 'installed',
+    version: `engine ${info.serverVersion} (API ${info.apiVersion})`,
+    note: `dockerd started by gauntlet (pid ${record.pid}, log ${shortPath(record.logFile)})`,
+  };
+}
+
+/**
+ * The setup step: the docker platform is optional, so a machine without an engine skips it, saying why
+ * (and the docker tests skip, saying the same).
+ * @param {StepOptions} options
+ * @returns {Promise<StepOutcome>}
+ */
+export async function dockerEngineStep(options) {
+  try {
+    return await ensureDockerEngine(options);
+  } catch (error) {
+    return {
+      status: 'skipped',
+      note: `no Docker engine: ${/** @type {Error} */ (error).message.split('\n')[0]}`,
+    };
+  }
 }
 
 /**
  * Starts dockerd in its own session with its output in a log file, and waits (bounded) until the engine
  * answers. The record is written before the wait, so a setup that dies while waiting still leaves a
  * dockerd that `stop` can find.
- * @param {StepOptions} options
  * @returns {Promise<DockerdRecord>}
  */
-async function startDockerd(options) {
+async function startDockerd() {
   const logFile = dockerdLogFile();
   mkdirSync(join(gauntletCacheDir(), 'docker'), { recursive: true });
   const fd = openSync(logFile, 'a');
@@ -111,7 +142,6 @@ async function startDockerd(options) {
     startedAt: new Date().toISOString(),
   };
   writeFileSync(dockerdRecordFile(), `${JSON.stringify(record, null, 2)}\n`);
-  if (!options.quiet) options.log(`  dockerd started (pid ${pid}), waiting for the engine`);
 
   const deadline = Date.now() + ENGINE_READY_TIMEOUT_MS;
   let last = 'no answer yet';
@@ -164,10 +194,14 @@ export async function stopDockerdWeStarted() {
 export async function ensureNginxForImages(options) {
   const root = join(gauntletCacheDir(), 'nginx', 'root');
   const binary = join(root, 'usr', 'sbin', 'nginx');
-  if (existsSync(binary)) return `nginx for the images: ${binary}`;
+  if (existsSync(binary)) return { status: 'present', path: binary };
   if (!onPath('apt-get') || !onPath('dpkg-deb')) {
-    throw new Error("the nginx image is made from Debian's nginx package: apt-get and dpkg-deb are needed");
+    return {
+      status: 'skipped',
+      note: "the nginx image is made from Debian's nginx package: apt-get and dpkg-deb are needed",
+    };
   }
+  options.announce("unpacking Debian's nginx package for the docker images (not installed as a service)");
   const work = mkdtempSync(join(tmpdir(), 'gauntlet-nginx-'));
   try {
     const download = () =>
@@ -188,7 +222,23 @@ export async function ensureNginxForImages(options) {
     rmSync(work, { recursive: true, force: true });
   }
   if (!existsSync(binary)) throw new Error(`the nginx package has no usr/sbin/nginx (looked in ${root})`);
-  return `nginx for the images unpacked into ${root}`;
+  return { status: 'installed', version: deb.replace(/^nginx_|_amd64\.deb$/g, ''), path: binary };
+}
+
+/**
+ * The setup step for the nginx binary: optional like the engine, so a failure is a skip that says why.
+ * @param {StepOptions} options
+ * @returns {Promise<StepOutcome>}
+ */
+export async function nginxForImagesStep(options) {
+  try {
+    return await ensureNginxForImages(options);
+  } catch (error) {
+    return {
+      status: 'skipped',
+      note: `no nginx image: ${/** @type {Error} */ (error).message.split('\n')[0]}`,
+    };
+  }
 }
 
 /** @returns {DockerdRecord | undefined} */
@@ -244,9 +294,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const log = (/** @type {string} */ m) => process.stderr.write(`${m}\n`);
   try {
     if (command === 'stop') log(`docker: ${await stopDockerdWeStarted()}`);
-    else if (command === 'start')
-      log(`docker: ${await ensureDockerEngine({ root: process.cwd(), quiet: false, log })}`);
-    else {
+    else if (command === 'start') {
+      const outcome = await ensureDockerEngine({
+        root: process.cwd(),
+        announce: (what) => log(`docker: ${what}`),
+        progress: progressReporter({ stream: process.stderr }),
+      });
+      log(`docker: ${outcome.version ?? ''} ${outcome.note ?? ''}`);
+    } else {
       log('usage: node bin/setup/docker.js start|stop');
       process.exitCode = 3;
     }

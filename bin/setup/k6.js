@@ -38,6 +38,9 @@ import { basename, delimiter, dirname, join, relative } from 'node:path';
  * @property {boolean} [quiet] no progress lines
  * @property {(line: string) => void} [log] where progress lines go (default: console.log)
  * @property {number} [buildTimeoutMs] give up on `go build` after this long (default 30 minutes)
+ * @property {import('./progress.js').StartProgress} [progress] shows the build's elapsed time (also when
+ *   quiet); without it, a `log` line every 5 s unless quiet
+ * @property {string} [expected] how long a build usually takes, for the progress display
  */
 
 const PROGRESS_EVERY_MS = 5_000;
@@ -53,7 +56,14 @@ const EXE = process.platform === 'win32' ? '.exe' : '';
  * @returns {Promise<string>} the path of the k6 binary under `<root>/.tools/bin`
  */
 export async function ensureK6(options) {
-  const { root, quiet = false, log = console.log, buildTimeoutMs = DEFAULT_BUILD_TIMEOUT_MS } = options;
+  const {
+    root,
+    quiet = false,
+    log = console.log,
+    buildTimeoutMs = DEFAULT_BUILD_TIMEOUT_MS,
+    progress,
+    expected,
+  } = options;
   if (typeof root !== 'string' || root === '') throw new Error('ensureK6: root must be the repository root');
   if (!Number.isFinite(buildTimeoutMs) || buildTimeoutMs <= 0) {
     throw new Error(`ensureK6: buildTimeoutMs must be a number > 0, got ${buildTimeoutMs}`);
@@ -67,7 +77,7 @@ export async function ensureK6(options) {
 
   if (!(await isExecutable(binary))) {
     await requireGoVersion(pins.goMinimum);
-    await build(join(root, 'tools', 'k6'), binary, pins, { quiet, log, buildTimeoutMs });
+    await build(join(root, 'tools', 'k6'), binary, pins, { quiet, log, buildTimeoutMs, progress, expected });
   }
   const linked = join(root, '.tools', 'bin', `k6${EXE}`);
   await linkTo(binary, linked);
@@ -172,16 +182,18 @@ function cacheRoot() {
  * @param {string} buildDir
  * @param {string} target
  * @param {K6Pins} pins
- * @param {{ quiet: boolean, log: (line: string) => void, buildTimeoutMs: number }} how
+ * @param {{ quiet: boolean, log: (line: string) => void, buildTimeoutMs: number, progress?: import('./progress.js').StartProgress, expected?: string | undefined }} how
  */
 async function build(buildDir, target, pins, how) {
   const what = `k6 ${pins.k6} with xk6-disruptor ${pins.xk6Disruptor} and xk6-gauntlet`;
   const startedMs = Date.now();
   const elapsed = () => `${Math.round((Date.now() - startedMs) / 1000)} s`;
   if (!how.quiet) how.log(`building ${what}…`);
-  const progress = how.quiet
-    ? undefined
-    : setInterval(() => how.log(`building ${what}… ${elapsed()}`), PROGRESS_EVERY_MS);
+  const display = how.progress?.(`k6: building ${pins.k6}`, how.expected);
+  const progress =
+    display || how.quiet
+      ? undefined
+      : setInterval(() => how.log(`building ${what}… ${elapsed()}`), PROGRESS_EVERY_MS);
   // Built in a staging folder that is renamed to the cache entry only once verified, so an interrupted
   // build never looks cached. The binary keeps its name: `k6 version` prints argv[0].
   const entry = dirname(target);
@@ -211,6 +223,7 @@ async function build(buildDir, target, pins, how) {
     }
   } finally {
     if (progress) clearInterval(progress);
+    display?.stop();
     await rm(staging, { recursive: true, force: true });
   }
   if (!how.quiet) how.log(`built ${what} in ${elapsed()}: ${target}`);

@@ -8,6 +8,7 @@ import { gateFailoverExperiment, mergeFailover } from '../../pipeline/gate/failo
 import { suites } from '../../pipeline/gate/suites.js';
 import { executeRun } from '../../pipeline/run/execute-run.js';
 import { parsePlatformName } from '../../platforms/platform-registry.js';
+import { appendGithubStepSummary } from '../../reports/render/github-step-summary.js';
 import { writeReports } from '../../reports/render/write-reports.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
@@ -117,6 +118,8 @@ export function registerGate(program: Command): void {
           };
           await writeReports(outDir, run);
         }
+        // In GitHub Actions the verdict and SLO table show on the job page without opening an artifact.
+        await appendGithubStepSummary(run);
         process.stdout.write(`${verdictSummary(run, outDir)}\n`);
         process.exitCode = interrupt.received ? 130 : exitCodeFor(run);
       } finally {

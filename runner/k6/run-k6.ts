@@ -27,6 +27,13 @@ export interface RunK6Options {
   progressIntervalMs?: number;
   /** More `k6 run` flags, before the script. */
   extraArgs?: readonly string[];
+  /**
+   * Also stream k6's metrics to a Prometheus remote-write endpoint (k6's built-in
+   * experimental-prometheus-rw output), so a user's own Prometheus and dashboards see the run live.
+   */
+  remoteWriteUrl?: string;
+  /** The `testid` tag on every remote-written series (the run dashboard's variable); the run id. */
+  testId?: string;
 }
 
 export interface K6Progress {
@@ -118,6 +125,14 @@ export function runK6(options: RunK6Options): K6Run {
     GAUNTLET_SAMPLES_FILE: samplesFile,
     // The scenarios resolve a relative PROMPTS path against it.
     PWD: process.cwd(),
+    ...(settings.remoteWriteUrl
+      ? {
+          K6_PROMETHEUS_RW_SERVER_URL: settings.remoteWriteUrl,
+          // Native histograms keep per-window percentiles (deploy/grafana/README.md explains the choice).
+          K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
+          K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+        }
+      : {}),
   });
   const args = [
     'run',
@@ -128,6 +143,8 @@ export function runK6(options: RunK6Options): K6Run {
     '',
     '--summary-export',
     summaryFile,
+    ...(settings.remoteWriteUrl ? ['--out', 'experimental-prometheus-rw'] : []),
+    ...(settings.testId ? ['--tag', `testid=${settings.testId}`] : []),
     ...(settings.extraArgs ?? []),
     settings.script,
   ];

@@ -11,6 +11,7 @@ import { ApiError, sendApiError } from './api-error.js';
 import { BatcherRouter } from './batcher-router.js';
 import { allowMethods, decodedSegment, pathOf, readJson, unknownRoute, urlHost } from './gateway-http.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { gatewayVersion } from './gateway-version.js';
 import { abortReasons, proxyInference } from './proxy-inference.js';
 import { requestIdOf } from './request-id.js';
 import { createRequestParsers, type InferenceRequest, type RequestParsers } from './request-schemas.js';
@@ -196,6 +197,19 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
           });
           return;
         }
+        // vLLM's and SGLang's conventions, which benchmark clients (GuideLLM) probe before they send load:
+        // an empty 200 while the gateway can route, an empty 503 when it cannot (no routable batcher, or
+        // draining), as vLLM answers 503 when its engine is dead. No API key, as in vLLM.
+        case '/health': {
+          allowMethods(req, ['GET', 'HEAD']);
+          res.writeHead(!draining && router.routableCount() > 0 ? 200 : 503, { 'content-length': 0 });
+          res.end();
+          return;
+        }
+        case '/version':
+          allowMethods(req, ['GET']);
+          sendJson(res, 200, { version: gatewayVersion() });
+          return;
         case '/metrics':
           allowMethods(req, ['GET', 'HEAD']);
           await serveMetrics(res, deps.metrics.registry);

@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { estimateTokens, hashSeed } from '../protocol/tokens.js';
-import { ApiError, invalidRequest } from './api-error.js';
+import { ApiError } from './api-error.js';
+import { parseRequest } from './parse-request.js';
+import {
+  anyObject,
+  arrayOf,
+  atLeast,
+  between,
+  boolean,
+  integer,
+  integerBetween,
+  number,
+  object,
+  oneOf,
+  string,
+  stringOrStrings,
+  tokenCount,
+} from './request-fields.js';
 
 /** What every inference route reduces its body to before it goes to a batcher. */
 export interface InferenceRequest {
@@ -17,64 +33,108 @@ export interface RequestLimits {
   maxTokensLimit: number;
 }
 
-const expected = (what: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
-});
+const onlyOne = () =>
+  integer()
+    .refine((value) => value === 1, 'only 1 is supported')
+    .nullish();
+const stringOrObject = () =>
+  z.union([z.string(), anyObject()], { error: () => 'a string or an object' }).nullish();
 
-const integer = () => z.number(expected('an integer')).int('must be an integer');
-const tokenCount = (limit: number) =>
-  integer().min(1, 'must be at least 1').max(limit, `must be at most ${limit}`);
-const seed = () => integer();
-const model = () => z.string(expected('a string'));
+/** Sampling and bookkeeping fields of both OpenAI text APIs; a simulated model ignores their values. */
+const sharedOptional = {
+  temperature: between(0, 2).nullish(),
+  top_p: between(0, 1).nullish(),
+  presence_penalty: between(-2, 2).nullish(),
+  frequency_penalty: between(-2, 2).nullish(),
+  logit_bias: z.record(z.string(), between(-100, 100), { error: () => 'an object of numbers' }).nullish(),
+  stop: stringOrStrings({ min: 0, max: 4 }).nullish(),
+  user: string().nullish(),
+  seed: integer().nullish(),
+  stream: boolean().nullish(),
+  stream_options: object({
+    include_usage: boolean().nullish(),
+    // vLLM's extension (usage on every chunk); GuideLLM sends it. Accepted, not honoured.
+    continuous_usage_stats: boolean().nullish(),
+  }).nullish(),
+  n: onlyOne(),
+  // vLLM's sampling extensions that benchmark clients send (GuideLLM sends ignore_eos).
+  ignore_eos: boolean().nullish(),
+  min_tokens: atLeast(0).nullish(),
+  top_k: integer().nullish(),
+  min_p: between(0, 1).nullish(),
+  repetition_penalty: number().gt(0, 'must be greater than 0').nullish(),
+};
 
-const textPart = z.object({ type: z.string(expected('a string')), text: z.string().optional() });
-const message = z.object({
-  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function'], {
-    error: 'must be one of system, developer, user, assistant, tool, function',
-  }),
+const contentPart = object({ type: string(), text: string().optional() });
+const message = object({
+  role: oneOf(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z
-    .union([z.string(), z.null(), z.array(textPart)], {
-      error: 'must be a string, null or an array of content parts',
+    .union([z.string(), z.null(), z.array(contentPart)], {
+      error: () => 'a string, null or an array of content parts',
     })
     .optional(),
+  name: string().nullish(),
+  tool_call_id: string().nullish(),
+  tool_calls: arrayOf(anyObject(), 'an array of tool calls').nullish(),
 });
 
-const streamFields = {
-  stream: z.boolean(expected('a boolean')).nullish(),
-  stream_options: z
-    .object({ include_usage: z.boolean(expected('a boolean')).optional() }, expected('an object'))
-    .nullish(),
-  n: z.literal(1, 'only 1 is supported').nullish(),
+/** Chat-only fields, typed as OpenAI documents them; a simulated model ignores their values. */
+const chatOptional = {
+  logprobs: boolean().nullish(),
+  top_logprobs: integerBetween(0, 20).nullish(),
+  response_format: object({ type: string() }).nullish(),
+  tools: arrayOf(anyObject(), 'an array of tools').nullish(),
+  tool_choice: stringOrObject(),
+  parallel_tool_calls: boolean().nullish(),
+  functions: arrayOf(anyObject(), 'an array of functions').nullish(),
+  function_call: stringOrObject(),
+  metadata: z.record(z.string(), z.string(), { error: () => 'an object of strings' }).nullish(),
+  store: boolean().nullish(),
+  service_tier: string().nullish(),
+  reasoning_effort: string().nullish(),
+  verbosity: string().nullish(),
+  modalities: arrayOf(string(), 'an array of strings').nullish(),
+  audio: anyObject().nullish(),
+  prediction: anyObject().nullish(),
+  web_search_options: anyObject().nullish(),
+};
+
+/** Legacy-completion-only fields, typed as OpenAI documents them. */
+const completionOptional = {
+  echo: boolean().nullish(),
+  best_of: onlyOne(),
+  logprobs: integerBetween(0, 5).nullish(),
+  suffix: string().nullish(),
 };
 
 /**
- * The body schemas of the three inference routes. Unknown fields pass (OpenAI clients send many that a
- * simulated model has no use for, such as temperature); the fields used are checked strictly.
+ * The body schemas of the three inference routes. Every field that OpenAI (and vLLM's common extensions)
+ * define for a route is type-checked, also those a simulated model has no use for (temperature), so that
+ * a wrongly typed field gets a 400 naming it, as from OpenAI. Unknown fields are ignored, as vLLM does,
+ * because peer clients send other servers' extensions.
  */
 export function createRequestParsers(limits: RequestLimits) {
+  const maxTokens = () => tokenCount(limits.maxTokensLimit);
   const infer = z.object({
-    prompt: z.string(expected('a string')),
-    max_tokens: tokenCount(limits.maxTokensLimit).optional(),
-    seed: seed().optional(),
-    model: model().optional(),
+    prompt: string(),
+    max_tokens: maxTokens().optional(),
+    seed: integer().optional(),
+    model: string().optional(),
   });
   const completion = z.object({
-    model: model(),
-    prompt: z.union([z.string(), z.array(z.string()).min(1)], {
-      error: (issue) =>
-        issue.input === undefined ? 'is required' : 'must be a string or a non-empty array of strings',
-    }),
-    max_tokens: tokenCount(limits.maxTokensLimit).nullish(),
-    seed: seed().nullish(),
-    ...streamFields,
+    model: string(),
+    prompt: stringOrStrings({ min: 1 }),
+    max_tokens: maxTokens().nullish(),
+    ...sharedOptional,
+    ...completionOptional,
   });
   const chat = z.object({
-    model: model(),
-    messages: z.array(message, expected('an array of messages')).min(1, 'must hold at least one message'),
-    max_tokens: tokenCount(limits.maxTokensLimit).nullish(),
-    max_completion_tokens: tokenCount(limits.maxTokensLimit).nullish(),
-    seed: seed().nullish(),
-    ...streamFields,
+    model: string(),
+    messages: arrayOf(message, 'an array of messages').min(1, 'must hold at least one message'),
+    max_tokens: maxTokens().nullish(),
+    max_completion_tokens: maxTokens().nullish(),
+    ...sharedOptional,
+    ...chatOptional,
   });
 
   const checkModel = (name: string | undefined) => {
@@ -106,12 +166,12 @@ export function createRequestParsers(limits: RequestLimits) {
 
   return {
     infer(body: unknown): InferenceRequest {
-      const parsed = parseWith(infer, body);
+      const parsed = parseRequest(infer, body);
       checkModel(parsed.model);
       return finish(parsed.prompt, estimateTokens(parsed.prompt), parsed, false, false);
     },
     completion(body: unknown): InferenceRequest {
-      const parsed = parseWith(completion, body);
+      const parsed = parseRequest(completion, body);
       checkModel(parsed.model);
       // A list of prompts would mean one choice each; a simulated model answers them as one joined prompt.
       const prompt = typeof parsed.prompt === 'string' ? parsed.prompt : parsed.prompt.join('\n');
@@ -120,7 +180,7 @@ export function createRequestParsers(limits: RequestLimits) {
       return finish(prompt, estimateTokens(prompt), parsed, stream, includeUsage);
     },
     chat(body: unknown): InferenceRequest {
-      const parsed = parseWith(chat, body);
+      const parsed = parseRequest(chat, body);
       checkModel(parsed.model);
       let promptTokens = 0;
       const texts: string[] = [];
@@ -151,36 +211,4 @@ function contentText(
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   return content.map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('');
-}
-
-function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalidRequest('The request body must be a JSON object', null);
-  }
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (!issue) throw invalidRequest('Invalid request body', null);
-  const param = paramName(issue.path);
-  const missing = valueAt(body, issue.path) === undefined;
-  const code = missing ? 'missing_required_parameter' : 'invalid_value';
-  throw invalidRequest(`Invalid '${param}': ${issue.message}`, param, code);
-}
-
-function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
-  let value = body;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function paramName(path: readonly PropertyKey[]): string {
-  let name = '';
-  for (const key of path) {
-    if (typeof key === 'number') name += `[${key}]`;
-    else name += name ? `.${String(key)}` : String(key);
-  }
-  return name;
 }

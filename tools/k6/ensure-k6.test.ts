@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 interface EnsureK6Module {
-  ensureK6(options: { root: string; quiet?: boolean; log?: (line: string) => void }): Promise<string>;
+  ensureK6(options: {
+    root: string;
+    quiet?: boolean;
+    log?: (line: string) => void;
+    progress?: (label: string, expected?: string) => { stop(): void };
+    expected?: string;
+  }): Promise<string>;
   k6CachePath(root: string): Promise<{ binary: string }>;
 }
 
@@ -84,6 +90,40 @@ describe('ensureK6 (no build: a fake cached binary)', () => {
     await rm(join(scratch, 'fake-bin', 'git'));
     process.env.PATH = join(scratch, 'fake-bin');
     await expect(ensureK6({ root, quiet: true })).rejects.toThrow(/git is needed to build k6/);
+  });
+
+  it('shows a build through the progress display, also when quiet, and stops it when the build ends', async () => {
+    // A stand-in for go: `go env GOVERSION` and a `go build -o OUT` that writes a k6 reporting what verify wants.
+    const fakeGo = [
+      '#!/bin/sh',
+      'if [ "$1" = env ]; then echo go1.26.0; exit 0; fi',
+      'while [ "$#" -gt 0 ] && [ "$1" != -o ]; do shift; done',
+      `printf '#!/bin/sh\\necho "k6 v1.8.1 (go1.26.0) k6/x/sse k6/x/gauntlet xk6-disruptor v0.3.17"\\n' > "$2"`,
+      'chmod +x "$2"',
+    ].join('\n');
+    await writeFile(join(scratch, 'fake-bin', 'go'), `${fakeGo}\n`);
+    process.env.PATH = `${join(scratch, 'fake-bin')}:/usr/bin:/bin`;
+    const shown: Array<[string, string | undefined]> = [];
+    let stopped = 0;
+    const lines: string[] = [];
+    const linked = await ensureK6({
+      root,
+      quiet: true,
+      log: (line) => lines.push(line),
+      expected: '~6 min on 2 cores',
+      progress: (label, expected) => {
+        shown.push([label, expected]);
+        return {
+          stop() {
+            stopped++;
+          },
+        };
+      },
+    });
+    expect(shown).toEqual([['k6: building v1.8.1', '~6 min on 2 cores']]);
+    expect(stopped).toBe(1);
+    expect(lines).toEqual([]);
+    expect(execFileSync(linked, ['version'], { encoding: 'utf8' })).toMatch(/^k6 v1\.8\.1 \(/);
   });
 
   it('refuses when go.mod and pins.json disagree', async () => {
