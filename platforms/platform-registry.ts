@@ -4,7 +4,21 @@ import type { Platform, PlatformName } from '../core/platform/platform.js';
 import { DockerPlatform } from './docker/docker-platform.js';
 import { LocalPlatform } from './local/local-platform.js';
 
-export const platformNames: PlatformName[] = ['local', 'docker', 'kind', 'cluster'];
+/** A platform this build can run, or why not (the docker, kind and cluster platforms land on their own). */
+export type PlatformEntry = { available: true; create(): Platform } | { available: false; reason: string };
+
+/**
+ * One entry per platform name: the record is total over PlatformName, so a new name without an entry does
+ * not compile. Adding a platform: see platforms/README.md.
+ */
+export const platformRegistry: Readonly<Record<PlatformName, PlatformEntry>> = {
+  local: { available: true, create: () => new LocalPlatform() },
+  docker: { available: true, create: () => new DockerPlatform() },
+  kind: { available: false, reason: 'the kind platform is not available in this version' },
+  cluster: { available: false, reason: 'the cluster platform is not available in this version' },
+};
+
+export const platformNames = Object.keys(platformRegistry) as PlatformName[];
 
 export function parsePlatformName(value: string): PlatformName {
   if (!(platformNames as string[]).includes(value)) {
@@ -14,9 +28,12 @@ export function parsePlatformName(value: string): PlatformName {
 }
 
 export function platformFor(name: PlatformName): Platform {
-  if (name === 'local') return new LocalPlatform();
-  if (name === 'docker') return new DockerPlatform();
-  throw new UserFacingError(
-    `the ${name} platform is not available in this version; use --platform local (see README: Platforms)`,
-  );
+  const entry = platformRegistry[name];
+  if (entry.available) return entry.create();
+  throw new UserFacingError(`${entry.reason}; use --platform local (see README: Platforms)`);
+}
+
+/** Every platform this build can run (what `gauntlet down` cleans up after). */
+export function availablePlatforms(): Platform[] {
+  return Object.values(platformRegistry).flatMap((entry) => (entry.available ? [entry.create()] : []));
 }

@@ -47,11 +47,11 @@ async function labelsOf(containerId: string): Promise<Record<string, string>> {
 describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let stack: StackHandle;
   const timings: Record<string, number> = {};
+  const config = parseClusterConfig(topology);
+  const platform = new DockerPlatform();
 
   beforeAll(async () => {
     useTempGauntletHome();
-    const config = parseClusterConfig(topology);
-    const platform = new DockerPlatform();
     // Images are built (or found cached) first, so the bring-up figure is containers to ready alone.
     const t0 = Date.now();
     stack = await platform.up(config, { readyTimeoutMs: 60_000, log: (m) => process.stderr.write(`${m}\n`) });
@@ -73,6 +73,11 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
     expect(stack.components({ role: 'batcher' })).toHaveLength(2);
     expect(stack.components({ node: 'node-b' }).map((c) => c.id)).toEqual(['node-b-gpu0', 'node-b-gpu1']);
     expect(stack.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The plan made without starting anything names exactly what runs.
+    expect(stack.components().map(({ role, id, node }) => ({ role, id, node }))).toEqual(
+      platform.plan(config).components,
+    );
+    expect(stack.component('batcher-0').instance).toMatchObject({ kind: 'container' });
     const ids = (await docker(['ps', '-q', '--filter', `label=${labelKeys.run}=${stack.runId}`]))
       .trim()
       .split('\n');
@@ -103,12 +108,12 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
   it('kills a worker (docker kill), keeps serving, and restarts it with the same id', async () => {
     const worker = stack.component('node-a-gpu0');
     await worker.kill('SIGKILL');
-    expect(worker.isAlive()).toBe(false);
+    expect(await worker.state()).toBe('stopped');
     for (let i = 0; i < 5; i++) expect((await infer(stack)).status).toBe(200);
     const t0 = Date.now();
     await worker.restart();
     timings.workerRestartMs = Date.now() - t0;
-    expect(worker.isAlive()).toBe(true);
+    expect(await worker.state()).toBe('running');
     expect(worker.url).toMatch(/^http:\/\/[\d.]+:8000$/);
     expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
   }, 60_000);
@@ -116,13 +121,13 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
   it('freezes a batcher (docker pause) and thaws it', async () => {
     const batcher = stack.component('batcher-1');
     await batcher.freeze();
-    expect(batcher.isFrozen()).toBe(true);
+    expect(await batcher.state()).toBe('frozen');
     const state = (
       await docker(['inspect', '--format', '{{.State.Status}}', `gauntlet-${stack.runId}-batcher-1`])
     ).trim();
     expect(state).toBe('paused');
     await batcher.thaw();
-    expect(batcher.isFrozen()).toBe(false);
+    expect(await batcher.state()).toBe('running');
     expect((await fetch(`${batcher.url}/healthz`, { signal: AbortSignal.timeout(5_000) })).status).toBe(200);
   }, 30_000);
 
@@ -130,19 +135,20 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
     const worker = stack.component('node-b-gpu1');
     await docker(['kill', `gauntlet-${stack.runId}-node-b-gpu1`]);
     const deadline = Date.now() + 5_000;
-    while (worker.isAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(worker.isAlive()).toBe(false);
+    while ((await worker.state()) !== 'stopped' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await worker.state()).toBe('stopped');
     await worker.restart();
-    expect(worker.isAlive()).toBe(true);
+    expect(await worker.state()).toBe('running');
   }, 60_000);
 
   it('kills a whole node: every container of that node, gracefully', async () => {
     const node = stack.components({ node: 'node-b' });
     await Promise.all(node.map((c) => c.kill('SIGTERM')));
-    expect(node.every((c) => !c.isAlive())).toBe(true);
+    expect(await Promise.all(node.map((c) => c.state()))).toEqual(['stopped', 'stopped']);
     expect((await infer(stack)).status).toBe(200);
     await Promise.all(node.map((c) => c.restart()));
-    expect(node.every((c) => c.isAlive())).toBe(true);
+    expect(await Promise.all(node.map((c) => c.state()))).toEqual(['running', 'running']);
   }, 90_000);
 });
 

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('the reference stack through the gateway', () => {
-  it('runs every component, addressed by role, node and id', () => {
+  it('runs every component, addressed by role, node and id', async () => {
     expect(stack.components({ role: 'etcd' })).toHaveLength(3);
     expect(stack.components({ role: 'gateway' })).toHaveLength(1);
     expect(stack.components({ role: 'batcher' })).toHaveLength(2);
@@ -31,8 +31,8 @@ describe('the reference stack through the gateway', () => {
     ]);
     expect(stack.components({ node: 'node-b' })).toHaveLength(2);
     for (const c of stack.components()) {
-      expect(c.isAlive()).toBe(true);
-      expect(c.pid).toBeGreaterThan(0);
+      expect(await c.state()).toBe('running');
+      expect(c.instance?.kind === 'process' && c.instance.pid).toBeGreaterThan(0);
     }
   });
 

@@ -9,12 +9,18 @@ import { waitUntil } from './support/local-stack.js';
 interface UpJson {
   gateway: string;
   apiKey: string;
-  components: Array<{ role: string; id: string; node: string; pid: number; url: string }>;
+  components: Array<{
+    role: string;
+    id: string;
+    node: string;
+    url: string;
+    instance: { kind: string; pid: number };
+  }>;
 }
 
 function identities(up: UpJson): ProcessIdentity[] {
   return up.components.flatMap((c) => {
-    const id = identityOf(c.pid);
+    const id = identityOf(c.instance.pid);
     return id ? [id] : [];
   });
 }

@@ -44,7 +44,7 @@ describe('worker failure', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await victim.kill('SIGKILL');
     const result = await load;
-    expect(victim.isAlive()).toBe(false);
+    expect(await victim.state()).toBe('stopped');
     expect(result.sent).toBe(80);
     expect(result.errors).toBe(0);
     expect(result.ok).toBe(80);
@@ -96,7 +96,7 @@ describe('worker failure', () => {
     const before = worker.url;
     await worker.kill('SIGKILL');
     await worker.restart();
-    expect(worker.isAlive()).toBe(true);
+    expect(await worker.state()).toBe('running');
     expect(worker.url).not.toBe(before);
     const admin = await fetch(`${worker.url}/admin/faults`, {
       headers: { authorization: `Bearer ${s.adminToken}` },
@@ -146,7 +146,7 @@ describe('worker failure', () => {
     expect(results.every((r) => r.body.usage?.completion_tokens === 60)).toBe(true);
     // Some requests ran on the drained worker and finished there rather than being moved.
     expect(results.some((r) => r.worker === 'node-a-gpu0')).toBe(true);
-    expect(victim.isAlive()).toBe(false);
+    expect(await victim.state()).toBe('stopped');
     expect(await registeredWorkers(s)).not.toContain('node-a-gpu0');
   });
 });

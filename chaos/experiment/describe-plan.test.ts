@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
 import { etcdQuorumLoss } from '../experiments/etcd-quorum-loss.js';
 import { workerNodeKill } from '../experiments/worker-node-kill.js';
+import { plannedTopology } from '../testing/planned-topology.js';
 import { describePlan } from './describe-plan.js';
-import { topologyFromConfig } from './topology.js';
 
-const reference = topologyFromConfig(parseClusterConfig(''));
+const reference = plannedTopology(parseClusterConfig(''));
 
 describe('describePlan (--dry-run)', () => {
   it('prints the schedule, targets, rollbacks, expectations and blast radius', () => {
@@ -35,7 +35,7 @@ describe('describePlan (--dry-run)', () => {
   });
 
   it('marks a plan the topology rejects', () => {
-    const single = topologyFromConfig(parseClusterConfig('nodes: [{ name: solo, gpus: 2 }]'));
+    const single = plannedTopology(parseClusterConfig('nodes: [{ name: solo, gpus: 2 }]'));
     const plan = describePlan(workerNodeKill, single);
     expect(plan).toContain('REJECTED faults[0].target: node-kill would hit every worker (2 of 2');
     expect(plan).toContain('the plan is invalid for this topology; nothing was touched');

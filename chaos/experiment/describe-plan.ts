@@ -1,5 +1,6 @@
 import { fieldPath } from '../../core/config/config-error.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
+import { faultDefinition, faultRegistry } from '../faults/fault-registry.js';
 import { targetIssues } from './blast-radius.js';
 import { type Expectations, type Experiment, type FaultSpec, impliedRole } from './experiment-schema.js';
 import { candidatesOf, scopeOf, selectTargets } from './resolve-targets.js';
@@ -66,28 +67,7 @@ export function describePlan(experiment: Experiment, topology: Topology): string
 }
 
 function describeAction(f: FaultSpec): string {
-  switch (f.action) {
-    case 'kill':
-    case 'node-kill':
-    case 'etcd-kill-member':
-    case 'etcd-kill-leader':
-    case 'etcd-quorum-loss':
-      return `${f.action} (${f.params.signal})`;
-    case 'gpu-slowdown':
-      return `gpu-slowdown x${f.params.factor}`;
-    case 'gpu-error-rate':
-      return `gpu-error-rate ${formatPercent(f.params.rate)}`;
-    case 'network-latency':
-      return `network-latency +${f.params.latencyMs} ms${f.params.jitterMs ? ` ±${f.params.jitterMs} ms` : ''} on ${f.params.link} (${f.params.direction})`;
-    case 'network-partition':
-      return `network-partition (${f.params.mode}) on ${f.params.link}`;
-    case 'network-bandwidth':
-      return `network-bandwidth ${f.params.rateKBps} KB/s on ${f.params.link} (${f.params.direction})`;
-    case 'network-reset-peer':
-      return `network-reset-peer after ${f.params.timeoutMs} ms on ${f.params.link}`;
-    default:
-      return f.action;
-  }
+  return faultDefinition(f.action).describe(f.params);
 }
 
 function describeTargets(f: FaultSpec, topology: Topology): string {
@@ -118,25 +98,7 @@ function describeTargets(f: FaultSpec, topology: Topology): string {
 }
 
 function describeRollback(f: FaultSpec): string {
-  switch (f.action) {
-    case 'kill':
-    case 'node-kill':
-    case 'etcd-kill-member':
-    case 'etcd-kill-leader':
-    case 'etcd-quorum-loss':
-    case 'gpu-crash':
-      return 'restart what is down';
-    case 'freeze':
-    case 'node-freeze':
-      return 'thaw (SIGCONT)';
-    case 'gpu-slowdown':
-    case 'gpu-error-rate':
-    case 'gpu-hang':
-    case 'gpu-oom':
-      return 'reset the GPU fault on the worker';
-    default:
-      return 'remove the toxic / re-enable the proxy';
-  }
+  return faultRegistry[f.action].rollback;
 }
 
 function describeExpectations(e: Expectations): string {

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { directionSchema, type LinkDirection, type LinkName, linkSchema } from '../../core/network/links.js';
 import { type Role, roleSchema } from '../../core/platform/roles.js';
 import { scenarioNames } from '../../runner/load/load-driver.js';
+import { linkTargetRole } from '../faults/actions/network-faults.js';
+import { signalSchema } from '../faults/actions/process-faults.js';
+import { type FaultAction, faultActions } from '../faults/fault-action.js';
+import { type FaultParamsSchema, faultRegistry, impliedRoleOf, linkOf } from '../faults/fault-registry.js';
 import { sloRefSchema } from './slo.js';
 
 /**
@@ -14,9 +18,8 @@ const slug = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/, 'a lowercase slug (a-z, 0-9, -), at most 64 characters');
 
-export type { LinkDirection, LinkName };
-export { directionSchema, linkSchema, roleSchema };
-export const signalSchema = z.enum(['SIGKILL', 'SIGTERM']);
+export type { FaultAction, LinkDirection, LinkName };
+export { directionSchema, linkSchema, roleSchema, signalSchema };
 
 export const expectationsSchema = z.strictObject({
   maxFailedRequests: z.number().int().min(0).optional(),
@@ -37,9 +40,6 @@ export const targetSchema = z.strictObject({
   pick: z.enum(['first', 'random', 'leader']).default('first'),
 });
 
-const signalParams = z.strictObject({ signal: signalSchema.default('SIGKILL') }).prefault({});
-const noParams = z.strictObject({}).prefault({});
-
 const faultBase = {
   id: slug,
   /** Seconds after the load started. */
@@ -50,53 +50,33 @@ const faultBase = {
   /** Overrides the experiment's expectations for this fault, field by field. */
   expect: expectationsSchema.optional(),
 };
+const faultBaseSchema = z.strictObject(faultBase);
 
-const fault = <A extends string, P extends z.ZodType>(action: A, params: P) =>
-  z.strictObject({ ...faultBase, action: z.literal(action), params });
+/** A fault of one action: the common fields and that action's params (its schema is in the registry). */
+type FaultOf<A extends FaultAction> = z.output<typeof faultBaseSchema> & {
+  action: A;
+  params: z.output<FaultParamsSchema<A>>;
+};
+type FaultInputOf<A extends FaultAction> = z.input<typeof faultBaseSchema> & {
+  action: A;
+} & (undefined extends z.input<FaultParamsSchema<A>>
+    ? { params?: z.input<FaultParamsSchema<A>> }
+    : { params: z.input<FaultParamsSchema<A>> });
 
+export type FaultSpec = { [A in FaultAction]: FaultOf<A> }[FaultAction];
+export type FaultSpecInput = { [A in FaultAction]: FaultInputOf<A> }[FaultAction];
+
+const [firstAction, ...otherActions] = faultActions.map((action) =>
+  z.strictObject({ ...faultBase, action: z.literal(action), params: faultRegistry[action].params }),
+);
+/**
+ * One member per registered action, discriminated by `action`. Built from the registry, so the union is
+ * typed by the mapped FaultSpec above (zod cannot infer a union built from a list).
+ */
 export const faultSchema = z.discriminatedUnion('action', [
-  fault('kill', signalParams),
-  fault('node-kill', signalParams),
-  fault('freeze', noParams),
-  fault('node-freeze', noParams),
-  fault('etcd-kill-member', signalParams),
-  fault('etcd-kill-leader', signalParams),
-  fault('etcd-quorum-loss', signalParams),
-  fault('gpu-slowdown', z.strictObject({ factor: z.number().min(1).max(1000) })),
-  fault('gpu-error-rate', z.strictObject({ rate: z.number().min(0).max(1) })),
-  fault('gpu-hang', noParams),
-  fault('gpu-crash', noParams),
-  fault('gpu-oom', noParams),
-  fault(
-    'network-latency',
-    z.strictObject({
-      link: linkSchema,
-      latencyMs: z.number().int().min(0).max(600_000),
-      jitterMs: z.number().int().min(0).max(600_000).default(0),
-      direction: directionSchema.default('downstream'),
-    }),
-  ),
-  fault(
-    'network-partition',
-    z.strictObject({
-      link: linkSchema,
-      /** blackhole: data is dropped and connections hang; refuse: the proxy closes them and refuses new ones. */
-      mode: z.enum(['blackhole', 'refuse']).default('blackhole'),
-    }),
-  ),
-  fault(
-    'network-bandwidth',
-    z.strictObject({
-      link: linkSchema,
-      rateKBps: z.number().int().min(1).max(10_000_000),
-      direction: directionSchema.default('downstream'),
-    }),
-  ),
-  fault(
-    'network-reset-peer',
-    z.strictObject({ link: linkSchema, timeoutMs: z.number().int().min(0).max(600_000).default(0) }),
-  ),
-]);
+  firstAction as NonNullable<typeof firstAction>,
+  ...otherActions,
+]) as unknown as z.ZodType<FaultSpec, FaultSpecInput>;
 
 export const endpointMixSchema = z.strictObject({
   infer: z.number().min(0).optional(),
@@ -188,11 +168,12 @@ export const experimentSchema = z
         });
       }
       const implied = impliedRole(f);
+      const link = linkOf(f);
       if (implied !== undefined && f.target.role !== undefined && f.target.role !== implied) {
         ctx.addIssue({
           code: 'custom',
           path: ['faults', i, 'target', 'role'],
-          message: `${f.action}${'link' in f.params ? ` on ${f.params.link}` : ''} targets role "${implied}" (got "${f.target.role}")`,
+          message: `${f.action}${link ? ` on ${link}` : ''} targets role "${implied}" (got "${f.target.role}")`,
         });
       }
       if (f.target.pick === 'leader' && implied !== 'etcd' && f.target.role !== 'etcd') {
@@ -207,8 +188,6 @@ export const experimentSchema = z
 
 export type Experiment = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
-export type FaultSpec = z.output<typeof faultSchema>;
-export type FaultAction = FaultSpec['action'];
 export type FaultTarget = z.output<typeof targetSchema>;
 export type Expectations = z.output<typeof expectationsSchema>;
 export type AbortRule = z.output<typeof abortRuleSchema>;
@@ -216,19 +195,11 @@ export type RollbackSweep = z.output<typeof rollbackSweepSchema>;
 export type EndpointMix = z.output<typeof endpointMixSchema>;
 export type RoleName = Role;
 
-/** The role whose replicas a link's faults hit: the destination of the link. */
-export const linkTargetRole: Record<LinkName, RoleName> = {
-  'gateway->batcher': 'batcher',
-  'batcher->worker': 'worker',
-  'any->etcd': 'etcd',
-};
+export { linkTargetRole };
 
-/** The role an action can only target, if any (etcd actions, GPU actions, links). */
+/** The role an action can only target, if any (etcd actions, GPU actions, links): from the registry. */
 export function impliedRole(fault: FaultSpec): RoleName | undefined {
-  if (fault.action.startsWith('etcd-')) return 'etcd';
-  if (fault.action.startsWith('gpu-')) return 'worker';
-  if ('link' in fault.params) return linkTargetRole[fault.params.link];
-  return undefined;
+  return impliedRoleOf(fault);
 }
 
 /** The experiment's expectations with a fault's own overrides applied. */

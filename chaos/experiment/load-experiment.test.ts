@@ -6,11 +6,11 @@ import { projectRoot } from '../../core/project-root.js';
 import { loadDefaultSlos } from '../../reports/slo/load-slos.js';
 import { shippedExperiments } from '../experiments/shipped-experiments.js';
 import { workerKill } from '../experiments/worker-kill.js';
+import { plannedTopology } from '../testing/planned-topology.js';
 import { loadExperiment, parseExperiment, validateExperiment } from './load-experiment.js';
 import { resolveSlos, sloCatalogFrom } from './resolve-slos.js';
-import { topologyFromConfig } from './topology.js';
 
-const reference = topologyFromConfig(parseClusterConfig(''));
+const reference = plannedTopology(parseClusterConfig(''));
 
 const experimentYaml = (faults: string, extra = '') => `id: x
 title: t
@@ -194,7 +194,7 @@ describe('blast radius', () => {
     expect(error.message).toContain('node-freeze would hit every etcd (3 of 3');
     expect(error.message).toContain('every batcher (2 of 2');
     expect(error.message).toContain('every gateway (1 of 1');
-    const oneNode = topologyFromConfig(parseClusterConfig('nodes: [{ name: solo, gpus: 4 }]'));
+    const oneNode = plannedTopology(parseClusterConfig('nodes: [{ name: solo, gpus: 4 }]'));
     expect(() => parseExperiment(worker, 'e.yaml', oneNode)).toThrow(
       'node-kill would hit every worker (4 of 4',
     );
@@ -204,7 +204,7 @@ describe('blast radius', () => {
     const faults =
       '  - { id: q, at: 20, action: etcd-quorum-loss }\n  - { id: l, at: 30, action: etcd-kill-leader }';
     expect(() => parseExperiment(withFault(faults), 'e.yaml', reference)).not.toThrow();
-    const single = topologyFromConfig(parseClusterConfig('etcd: { members: 1 }'));
+    const single = plannedTopology(parseClusterConfig('etcd: { members: 1 }'));
     const error = errorOf(() => parseExperiment(withFault(faults), 'e.yaml', single));
     expect(error.issues.map((i) => i.field)).toEqual(['faults[0].target', 'faults[1].target']);
   });

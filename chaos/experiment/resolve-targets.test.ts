@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
 import { seededRandom } from '../../stack/worker/fault-state.js';
+import { plannedTopology } from '../testing/planned-topology.js';
 import { type FaultSpec, faultSchema } from './experiment-schema.js';
 import { selectTargets } from './resolve-targets.js';
-import { topologyFromConfig } from './topology.js';
 
-const topology = topologyFromConfig(
+const topology = plannedTopology(
   parseClusterConfig('nodes: [{ name: a, gpus: 2 }, { name: b, gpus: 2 }, { name: c, gpus: 1 }]'),
 );
 const fault = (input: object): FaultSpec => faultSchema.parse({ id: 'f', at: 10, ...input });

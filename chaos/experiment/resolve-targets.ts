@@ -1,21 +1,13 @@
 import type { Role } from '../../stack/protocol/registry-keys.js';
+import type { TargetScope } from '../faults/fault-definition.js';
+import { faultRegistry } from '../faults/fault-registry.js';
 import { type FaultSpec, impliedRole } from './experiment-schema.js';
 import type { Topology, TopologyComponent } from './topology.js';
 
-export type TargetScope = 'component' | 'node' | 'etcd-leader' | 'etcd-quorum';
+export type { TargetScope };
 
 export function scopeOf(fault: FaultSpec): TargetScope {
-  switch (fault.action) {
-    case 'node-kill':
-    case 'node-freeze':
-      return 'node';
-    case 'etcd-kill-leader':
-      return 'etcd-leader';
-    case 'etcd-quorum-loss':
-      return 'etcd-quorum';
-    default:
-      return 'component';
-  }
+  return faultRegistry[fault.action].scope;
 }
 
 /** The components a fault's target filter matches, in topology order (before count and pick). */

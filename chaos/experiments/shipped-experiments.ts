@@ -1,4 +1,5 @@
 import type { Experiment } from '../experiment/experiment-schema.js';
+import { needsLinks } from '../faults/fault-registry.js';
 import { batcherKill } from './batcher-kill.js';
 import { etcdLeaderKill } from './etcd-leader-kill.js';
 import { etcdQuorumLoss } from './etcd-quorum-loss.js';
@@ -26,7 +27,7 @@ export const shippedExperiments: readonly Experiment[] = [
 
 /** Experiments that need a stack started with network proxies (UpOptions.networkProxies). */
 export function needsNetworkProxies(experiment: Experiment): boolean {
-  return experiment.faults.some((f) => f.action.startsWith('network-'));
+  return experiment.faults.some(needsLinks);
 }
 
 export function shippedExperiment(id: string): Experiment {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkFaults, LinkToxic } from '../../core/network/link-faults.js';
-import type { ComponentHandle, StackHandle } from '../../core/platform/platform.js';
+import { type ComponentHandle, type ComponentState, isUp, statesOf } from '../../core/platform/component.js';
+import type { StackHandle } from '../../core/platform/platform.js';
 import type { GpuFaults } from '../../stack/protocol/worker-api.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { LinkName } from '../experiment/experiment-schema.js';
@@ -100,10 +101,7 @@ export class StackFaults {
 
   /** The etcd member that is raft leader now, found through each member's maintenance status. */
   async etcdLeader(): Promise<string> {
-    const members = this.stack
-      .components({ role: 'etcd' })
-      .filter((c) => c.isAlive() && c.url !== undefined)
-      .map((c) => ({ id: c.id, url: this.direct(c.url as string) }));
+    const members = await this.reachable(this.stack.components({ role: 'etcd' }));
     const leader = await findEtcdLeader(members, { timeoutMs: Math.min(this.httpTimeoutMs, 1_000) });
     return leader.componentId;
   }
@@ -147,8 +145,8 @@ export class StackFaults {
       { faults },
       async () => {
         await Promise.all(
-          workers.map((w) =>
-            workerAdmin(this.workerUrl(w), this.stack.adminToken, 'POST', faults, this.httpTimeoutMs),
+          workers.map(async (w) =>
+            workerAdmin(await this.workerUrl(w), this.stack.adminToken, 'POST', faults, this.httpTimeoutMs),
           ),
         );
       },
@@ -159,12 +157,11 @@ export class StackFaults {
         }
         const neutral = neutralOf(faults);
         // A worker that died meanwhile (another fault) has nothing left to clear; restart-dead handles it.
+        const alive = await this.inState(workers, isUp);
         await Promise.all(
-          workers
-            .filter((w) => w.isAlive())
-            .map((w) =>
-              workerAdmin(this.workerUrl(w), this.stack.adminToken, 'POST', neutral, this.httpTimeoutMs),
-            ),
+          alive.map(async (w) =>
+            workerAdmin(await this.workerUrl(w), this.stack.adminToken, 'POST', neutral, this.httpTimeoutMs),
+          ),
         );
       },
     );
@@ -203,8 +200,9 @@ export class StackFaults {
 
   /** SIGCONT (or the platform's unfreeze) for every live component; harmless for one not frozen. */
   async thawAll(): Promise<string[]> {
-    const alive = this.stack.components().filter((c) => c.isAlive());
-    const frozen = alive.filter((c) => c.isFrozen()).map((c) => c.id);
+    const states = await statesOf(this.stack.components());
+    const alive = states.filter((s) => isUp(s.state)).map((s) => s.component);
+    const frozen = states.filter((s) => s.state === 'frozen').map((s) => s.component.id);
     const results = await Promise.allSettled(alive.map((c) => c.thaw()));
     return [
       ...(frozen.length > 0 ? [`thawed ${frozen.join(', ')}`] : []),
@@ -214,7 +212,7 @@ export class StackFaults {
 
   /** Restarts every component that is not running, etcd first. */
   async restartDead(): Promise<string[]> {
-    const dead = this.stack.components().filter((c) => !c.isAlive());
+    const dead = await this.inState(this.stack.components(), (state) => state === 'stopped');
     if (dead.length === 0) return [];
     try {
       await this.restartAll(dead, false);
@@ -225,10 +223,13 @@ export class StackFaults {
   }
 
   async clearGpuFaults(): Promise<string[]> {
-    const workers = this.stack.components({ role: 'worker' }).filter((c) => c.isAlive() && !c.isFrozen());
+    const workers = await this.inState(
+      this.stack.components({ role: 'worker' }),
+      (state) => isUp(state) && state !== 'frozen',
+    );
     const results = await Promise.allSettled(
-      workers.map((w) =>
-        workerAdmin(this.workerUrl(w), this.stack.adminToken, 'DELETE', undefined, this.httpTimeoutMs),
+      workers.map(async (w) =>
+        workerAdmin(await this.workerUrl(w), this.stack.adminToken, 'DELETE', undefined, this.httpTimeoutMs),
       ),
     );
     return failures(results, workers, 'clear GPU faults');
@@ -244,14 +245,26 @@ export class StackFaults {
     }
   }
 
-  /** The URL the harness itself should use for a component (past any fault proxy). */
-  direct(url: string): string {
-    return this.options.links?.directUrl(url) ?? url;
+  /** Running components with a URL, each with the URL the harness itself uses for it (stack.reach). */
+  async reachable(components: ComponentHandle[]): Promise<Array<{ id: string; url: string }>> {
+    const up = await this.inState(components, isUp);
+    return Promise.all(
+      up.flatMap((c) =>
+        c.url === undefined ? [] : [this.stack.reach(c.url).then((url) => ({ id: c.id, url }))],
+      ),
+    );
   }
 
-  private workerUrl(worker: ComponentHandle): string {
+  private async workerUrl(worker: ComponentHandle): Promise<string> {
     if (!worker.url) throw new Error(`${worker.id} has no URL (not started?)`);
-    return this.direct(worker.url);
+    return this.stack.reach(worker.url);
+  }
+
+  private async inState(
+    components: ComponentHandle[],
+    wanted: (state: ComponentState) => boolean,
+  ): Promise<ComponentHandle[]> {
+    return (await statesOf(components)).filter((s) => wanted(s.state)).map((s) => s.component);
   }
 
   private byIds(ids: string | readonly string[]): ComponentHandle[] {
@@ -319,11 +332,15 @@ export class StackFaults {
   private async restartAll(components: ComponentHandle[], waitForExit: boolean): Promise<void> {
     if (waitForExit) {
       const deadline = this.clock.now() + this.exitWaitMs;
-      while (components.some((c) => c.isAlive()) && this.clock.now() < deadline) await sleep(20);
+      while ((await this.inState(components, isUp)).length > 0 && this.clock.now() < deadline)
+        await sleep(20);
     }
     const errors: string[] = [];
     for (const role of restartOrder) {
-      const down = components.filter((c) => c.role === role && !c.isAlive());
+      const down = await this.inState(
+        components.filter((c) => c.role === role),
+        (state) => state === 'stopped',
+      );
       const results = await Promise.allSettled(down.map((c) => c.restart()));
       errors.push(...failures(results, down, 'restart'));
     }

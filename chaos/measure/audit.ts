@@ -1,6 +1,6 @@
 import type { LinkFaults } from '../../core/network/link-faults.js';
-import type { ComponentHandle, StackHandle } from '../../core/platform/platform.js';
-import { processState } from '../../core/process/process-identity.js';
+import { type ComponentHandle, describeInstance, statesOf } from '../../core/platform/component.js';
+import type { StackHandle } from '../../core/platform/platform.js';
 import { type ActiveGpuFaults, isHealthy, workerAdmin } from '../faults/worker-admin.js';
 
 export interface AuditFinding {
@@ -12,30 +12,24 @@ export interface AuditFinding {
 export interface AuditOptions {
   links?: LinkFaults;
   httpTimeoutMs?: number;
-  /** Process state letter by pid (/proc/PID/stat on Linux); injectable for tests. */
-  stateOf?: (pid: number) => string | undefined;
 }
 
 /**
- * After the rollbacks: nothing an experiment did may be left behind. Finds frozen processes (state T in
- * /proc, or the platform's own frozen flag), components not running, toxics or disabled proxies on any
+ * After the rollbacks: nothing an experiment did may be left behind. Finds frozen components (as the
+ * platform reports their state: on the local platform, its own flag or state T in /proc), components not running, toxics or disabled proxies on any
  * link, and GPU faults still set on a worker. An empty list means clean.
  */
 export async function auditStack(stack: StackHandle, options: AuditOptions = {}): Promise<AuditFinding[]> {
-  const stateOf = options.stateOf ?? processState;
   const findings: AuditFinding[] = [];
-  const components = stack.components();
-  for (const c of components) {
-    if (!c.isAlive()) {
+  const states = await statesOf(stack.components());
+  for (const { component: c, state } of states) {
+    if (state === 'stopped') {
       findings.push({ kind: 'missing', componentId: c.id, detail: `${c.role} ${c.id} is not running` });
-      continue;
-    }
-    const state = c.pid === undefined ? undefined : stateOf(c.pid);
-    if (state === 'T' || state === 't' || c.isFrozen()) {
+    } else if (state === 'frozen') {
       findings.push({
         kind: 'frozen',
         componentId: c.id,
-        detail: `${c.role} ${c.id} (pid ${c.pid ?? '?'}) is stopped (state ${state ?? 'frozen flag'})`,
+        detail: `${c.role} ${c.id} (${describeInstance(c.instance)}) is frozen`,
       });
     }
   }
@@ -55,15 +49,14 @@ export async function auditStack(stack: StackHandle, options: AuditOptions = {})
       });
     }
   }
-  const workers = components.filter(
-    (c) =>
-      c.role === 'worker' &&
-      c.isAlive() &&
-      !findings.some((f) => f.componentId === c.id && f.kind === 'frozen'),
-  );
+  const workers = states
+    .filter(
+      ({ component, state }) => component.role === 'worker' && state !== 'stopped' && state !== 'frozen',
+    )
+    .map(({ component }) => component);
   await Promise.all(
     workers.map(async (w) => {
-      const finding = await gpuFinding(w, stack.adminToken, options);
+      const finding = await gpuFinding(w, stack, options);
       if (finding) findings.push(finding);
     }),
   );
@@ -72,15 +65,14 @@ export async function auditStack(stack: StackHandle, options: AuditOptions = {})
 
 async function gpuFinding(
   worker: ComponentHandle,
-  adminToken: string,
+  stack: StackHandle,
   options: AuditOptions,
 ): Promise<AuditFinding | undefined> {
   if (!worker.url) return { kind: 'audit_error', componentId: worker.id, detail: `${worker.id} has no URL` };
-  const url = options.links?.directUrl(worker.url) ?? worker.url;
   try {
     const active = (await workerAdmin(
-      url,
-      adminToken,
+      await stack.reach(worker.url),
+      stack.adminToken,
       'GET',
       undefined,
       options.httpTimeoutMs ?? 2_000,

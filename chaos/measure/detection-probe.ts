@@ -12,9 +12,9 @@ export interface ProbeEndpoint {
 export interface DetectionProbeOptions {
   cluster: string;
   /** Batchers to ask for `GET /v1/status` (direct URLs, past any fault proxy). */
-  batchers: () => ProbeEndpoint[];
+  batchers: () => ProbeEndpoint[] | Promise<ProbeEndpoint[]>;
   /** etcd members: the registry is read from the first that answers, and each is asked for its leader. */
-  etcdMembers: () => ProbeEndpoint[];
+  etcdMembers: () => ProbeEndpoint[] | Promise<ProbeEndpoint[]>;
   /** Worker and batcher ids that should be registered. */
   expected: () => { workers: string[]; batchers: string[] };
   intervalMs?: number;
@@ -78,7 +78,7 @@ export class DetectionProbe {
     const sourcesPolled = new Set<string>();
     const expected = this.options.expected();
     await Promise.all([
-      ...this.options.batchers().map(async (batcher) => {
+      ...(await this.options.batchers()).map(async (batcher) => {
         const workers = await this.batcherWorkers(batcher.url);
         if (!workers) return;
         const source = `batcher:${batcher.id}`;
@@ -142,7 +142,7 @@ export class DetectionProbe {
   }
 
   private async registryIds(): Promise<Set<string> | undefined> {
-    for (const member of this.options.etcdMembers()) {
+    for (const member of await this.options.etcdMembers()) {
       try {
         const ids = new Set<string>();
         for (const prefix of [workersPrefix(this.options.cluster), batchersPrefix(this.options.cluster)]) {
@@ -158,7 +158,7 @@ export class DetectionProbe {
   }
 
   private async pollLeader(t: number): Promise<void> {
-    const members = this.options.etcdMembers();
+    const members = await this.options.etcdMembers();
     const statuses = await Promise.allSettled(members.map((m) => etcdMemberStatus(m.url, this.timeoutMs)));
     let leaderMemberId: string | undefined;
     statuses.forEach((result, i) => {

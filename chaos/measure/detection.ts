@@ -1,4 +1,6 @@
 import type { FaultAction, LinkName, RoleName } from '../experiment/experiment-schema.js';
+import { offRequestPath } from '../faults/actions/etcd-faults.js';
+import { faultRegistry } from '../faults/fault-registry.js';
 
 /** What the detection probe saw a component become. */
 export type DetectionSignal = 'ejected' | 'not_live' | 'unregistered' | 'leader_changed';
@@ -22,20 +24,6 @@ export interface Detection {
   note?: string;
 }
 
-/** Faults after which the stack should stop routing to the target. */
-const routingActions: ReadonlySet<FaultAction> = new Set<FaultAction>([
-  'kill',
-  'node-kill',
-  'freeze',
-  'node-freeze',
-  'gpu-crash',
-  'gpu-hang',
-  'gpu-oom',
-  'gpu-error-rate',
-  'network-partition',
-  'network-reset-peer',
-]);
-
 /**
  * The signals that show the stack stopped routing to a target of this fault, or undefined when routing is
  * not expected to change (gpu-slowdown, latency, bandwidth) or cannot be observed (the gateway's choice of
@@ -46,8 +34,9 @@ export function detectionSignals(
   role: RoleName,
   link?: LinkName,
 ): readonly DetectionSignal[] | undefined {
-  if (action === 'etcd-kill-leader') return role === 'etcd' ? ['leader_changed'] : undefined;
-  if (!routingActions.has(action)) return undefined;
+  const rule = faultRegistry[action].detection;
+  if (rule.kind === 'leader') return role === 'etcd' ? ['leader_changed'] : undefined;
+  if (rule.kind === 'none') return undefined;
   if (link === 'gateway->batcher' || link === 'any->etcd') return undefined;
   if (role === 'worker') return ['ejected', 'not_live', 'unregistered'];
   // A batcher leaves the gateway's rotation when its lease expires (or the gateway ejects it, unseen).
@@ -92,15 +81,8 @@ export function detectionOf(
 
 function notApplicableWhy(fault: { action: FaultAction; link?: LinkName }): string {
   if (fault.link === 'gateway->batcher') return 'the gateway exposes no routing state to observe';
-  if (
-    fault.action === 'gpu-slowdown' ||
-    fault.action === 'network-latency' ||
-    fault.action === 'network-bandwidth'
-  ) {
-    return 'routing is not expected to change';
-  }
-  if (fault.link === 'any->etcd' || fault.action.startsWith('etcd-')) {
-    return 'etcd is not on the request path; routing is not expected to change';
-  }
+  const rule = faultRegistry[fault.action].detection;
+  if (rule.kind !== 'routing') return rule.why;
+  if (fault.link === 'any->etcd') return offRequestPath;
   return 'no routing signal for these targets';
 }

@@ -2,6 +2,7 @@ import type { Verdict } from '../../reports/model/kinds.js';
 import type { Expectations, FaultAction, FaultSpec, RoleName } from '../experiment/experiment-schema.js';
 import type { Slo } from '../experiment/slo.js';
 import type { JournalEntry } from '../faults/fault-journal.js';
+import { linkOf } from '../faults/fault-registry.js';
 import { type DetectionObservation, type DetectionStatus, detectionOf } from './detection.js';
 import { faultImpact } from './fault-impact.js';
 import { judgeFault } from './judge-fault.js';
@@ -104,8 +105,9 @@ export function measureFault(
   const recoveredAt = recovered === null ? ctx.loadEndMs : injectedAt + recovered;
   const duringEnd = Math.min(ctx.loadEndMs, Math.max(revertAt, recoveredAt));
   const impact = faultImpact(ctx.sorted, injectedAt, duringEnd, ctx.byId);
+  const link = linkOf(spec);
   const detection = detectionOf(
-    { action: spec.action, ...('link' in spec.params ? { link: spec.params.link } : {}) },
+    { action: spec.action, ...(link ? { link } : {}) },
     targets,
     injectedAt,
     ctx.observations,

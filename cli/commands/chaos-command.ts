@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { assertCapabilities } from '../../chaos/experiment/check-capabilities.js';
 import { describePlan } from '../../chaos/experiment/describe-plan.js';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
 import { loadExperiment } from '../../chaos/experiment/load-experiment.js';
-import { topologyFromConfig } from '../../chaos/experiment/topology.js';
+import { type Topology, topologyOfPlan } from '../../chaos/experiment/topology.js';
 import { shippedExperiments } from '../../chaos/experiments/shipped-experiments.js';
 import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
@@ -24,11 +25,11 @@ interface ChaosFlags {
   maxTokens: number;
 }
 
-/** A shipped experiment by id, or an experiment YAML file. */
-export function findExperiment(nameOrFile: string, config = loadClusterConfig()): Experiment {
+/** A shipped experiment by id, or an experiment YAML file (its targets checked against the topology). */
+export function findExperiment(nameOrFile: string, topology: Topology): Experiment {
   const shipped = shippedExperiments.find((e) => e.id === nameOrFile);
   if (shipped) return shipped;
-  if (existsSync(nameOrFile)) return loadExperiment(nameOrFile, topologyFromConfig(config));
+  if (existsSync(nameOrFile)) return loadExperiment(nameOrFile, topology);
   throw new UserFacingError(
     `no experiment "${nameOrFile}": give a file or one of ${shippedExperiments.map((e) => e.id).join(', ')}`,
   );
@@ -49,9 +50,12 @@ export function registerChaos(program: Command): void {
     .option('--out <dir>', 'folder for the reports (required unless --dry-run)')
     .action(async (name: string, flags: ChaosFlags) => {
       const config = loadClusterConfig(flags.config);
-      const experiment = findExperiment(name, config);
+      const platform = platformFor(flags.platform);
+      const topology = topologyOfPlan(platform.plan(config));
+      const experiment = findExperiment(name, topology);
+      assertCapabilities(experiment, platform);
       if (flags.dryRun) {
-        process.stdout.write(`${describePlan(experiment, topologyFromConfig(config))}\n`);
+        process.stdout.write(`${describePlan(experiment, topology)}\n`);
         return;
       }
       if (!flags.out)
@@ -61,7 +65,7 @@ export function registerChaos(program: Command): void {
         const outDir = resolve(flags.out);
         const { run } = await runChaos({
           experiment,
-          platform: platformFor(flags.platform),
+          platform,
           config,
           outDir,
           command: ['gauntlet', ...process.argv.slice(2)],

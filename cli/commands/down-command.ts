@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { cleanupStacks } from '../../platforms/state/cleanup.js';
+import type { CleanupReport } from '../../core/platform/cleanup.js';
+import { availablePlatforms } from '../../platforms/platform-registry.js';
 
 export function registerDown(program: Command): void {
   program
@@ -9,10 +10,10 @@ export function registerDown(program: Command): void {
     .option('--run <id>', 'only this run')
     .option('--json', 'print JSON')
     .action(async (flags: { all?: boolean; run?: string; json?: boolean }) => {
-      const reports = await cleanupStacks({
-        all: flags.all ?? false,
-        ...(flags.run ? { runId: flags.run } : {}),
-      });
+      const options = { all: flags.all ?? false, ...(flags.run ? { runId: flags.run } : {}) };
+      // Every platform cleans up after its own stacks (processes, containers, namespaces).
+      const reports: CleanupReport[] = [];
+      for (const platform of availablePlatforms()) reports.push(...(await platform.cleanup(options)));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ stopped: reports })}\n`);
         return;
@@ -20,7 +21,7 @@ export function registerDown(program: Command): void {
       if (reports.length === 0) process.stdout.write('nothing to stop\n');
       for (const r of reports) {
         process.stdout.write(
-          `stopped ${r.runId} (${r.reason}): ${r.killed.length} process(es) were still running\n`,
+          `stopped ${r.runId} (${r.reason}) on ${r.platform}: ${r.stopped.length} still running${r.stopped.length > 0 ? ` (${r.stopped.join(', ')})` : ''}\n`,
         );
       }
     });

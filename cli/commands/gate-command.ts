@@ -1,15 +1,12 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type { PlatformName } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
-import { runChaos } from '../../pipeline/chaos/run-chaos.js';
-import { gateFailoverExperiment, mergeFailover } from '../../pipeline/gate/failover-part.js';
+import { runGate } from '../../pipeline/gate/run-gate.js';
 import { suites } from '../../pipeline/gate/suites.js';
-import { executeRun } from '../../pipeline/run/execute-run.js';
 import { parsePlatformName } from '../../platforms/platform-registry.js';
 import { appendGithubStepSummary } from '../../reports/render/github-step-summary.js';
-import { writeReports } from '../../reports/render/write-reports.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
@@ -64,60 +61,24 @@ export function registerGate(program: Command): void {
       }
       const target = resolveTarget(flags);
       const slos = loadSloFile(flags.slos ?? suite.sloFile);
-      const parts = suite.parts({
-        rate: flags.rate,
-        seed: flags.seed,
-        endpointMix: flags.mix,
-        maxTokens: flags.maxTokens,
-      });
       const interrupt = listenForInterrupt();
       try {
-        const loaded = await executeRun({
-          parts,
+        const { run, outDir } = await runGate({
+          suite,
+          suiteOptions: {
+            rate: flags.rate,
+            seed: flags.seed,
+            endpointMix: flags.mix,
+            maxTokens: flags.maxTokens,
+          },
           target,
           slos,
           outDir: resolve(flags.out),
           command: ['gauntlet', ...process.argv.slice(2)],
-          runOptions: {
-            suite: suite.name,
-            rate: flags.rate,
-            seed: flags.seed,
-            mix: flags.mix,
-            maxTokens: flags.maxTokens,
-            parts,
-          },
           interrupt,
           progress: flags.progress,
           log: (m) => process.stderr.write(`${m}\n`),
         });
-        const outDir = loaded.outDir;
-        let run = loaded.run;
-        if (suite.failover && !interrupt.received && target.platform) {
-          // A fresh stack for the failover part: the load parts' stack is gone, and a fault must not leak
-          // into the other parts' figures.
-          const failover = await runChaos({
-            experiment: gateFailoverExperiment(),
-            platform: target.platform.platform,
-            config: target.platform.config,
-            outDir: join(outDir, 'failover'),
-            command: ['gauntlet', ...process.argv.slice(2)],
-            seed: flags.seed,
-            maxTokens: 16,
-            interrupt,
-            log: (m) => process.stderr.write(`failover: ${m}\n`),
-          });
-          run = mergeFailover(run, failover.run);
-          await writeReports(outDir, run);
-        } else if (suite.failover) {
-          run = {
-            ...run,
-            notes: [
-              ...run.notes,
-              'failover part skipped: it needs --platform (faults are injected on a stack the run owns)',
-            ],
-          };
-          await writeReports(outDir, run);
-        }
         // In GitHub Actions the verdict and SLO table show on the job page without opening an artifact.
         await appendGithubStepSummary(run);
         process.stdout.write(`${verdictSummary(run, outDir)}\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
 import { exitCodes } from '../../core/exit-codes.js';
+import { describeInstance } from '../../core/platform/component.js';
 import type { PlatformName, StackDescription } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
@@ -58,7 +59,7 @@ function print(description: StackDescription, json: boolean): void {
   );
   for (const c of description.components) {
     process.stdout.write(
-      `  ${c.role.padEnd(8)} ${c.id.padEnd(16)} node=${c.node.padEnd(8)} pid=${String(c.pid).padEnd(8)} ${c.url ?? ''}\n`,
+      `  ${c.role.padEnd(8)} ${c.id.padEnd(16)} node=${c.node.padEnd(8)} ${describeInstance(c.instance).padEnd(12)} ${c.url ?? ''}\n`,
     );
   }
 }

@@ -34,9 +34,4 @@ export interface LinkFaults {
   leftovers(): Promise<LinkLeftover[]>;
   /** Removes every toxic and re-enables every proxy. */
   clearAll(): Promise<void>;
-  /**
-   * The address behind a proxy's URL (other URLs unchanged): the harness's own calls (fault admin, status
-   * probes) go direct, so a link fault never blocks its own rollback or blinds the detection probe.
-   */
-  directUrl(url: string): string;
 }

@@ -1,15 +1,38 @@
 import type { ClusterConfig } from '../config/cluster-config.js';
 import type { LinkFaults } from '../network/link-faults.js';
-import type { Role } from './roles.js';
+import type { Capabilities } from './capabilities.js';
+import type { CleanupOptions, CleanupReport } from './cleanup.js';
+import type { ComponentHandle, ComponentInfo } from './component.js';
+import type { StackPlan } from './stack-plan.js';
+
+export type { Capabilities, Capability, Support } from './capabilities.js';
+export type { CleanupOptions, CleanupReport } from './cleanup.js';
+export type {
+  ComponentHandle,
+  ComponentInfo,
+  ComponentInstance,
+  ComponentState,
+  LogSource,
+} from './component.js';
+export type { PlannedComponent, StackPlan } from './stack-plan.js';
 
 /**
  * Every platform (local processes, docker, kind, an existing cluster of A100 nodes) brings a stack up behind
- * this interface. Components are addressed by role, node and id, and every fault chaos injects is an
- * operation on a ComponentHandle, so experiments never know which platform they run on.
+ * this interface. Components are addressed by role, node and id (stable across restarts), every fault chaos
+ * injects is an operation on a ComponentHandle or the stack's LinkFaults, and what a platform cannot do is
+ * declared in `capabilities`, so experiments never know which platform they run on.
  */
 export interface Platform {
   readonly name: PlatformName;
+  readonly capabilities: Capabilities;
+  /** The topology `up(config)` would build, without starting anything. */
+  plan(config: ClusterConfig): StackPlan;
   up(config: ClusterConfig, options?: UpOptions): Promise<StackHandle>;
+  /**
+   * Stops what this platform's stacks left behind (detached stacks, a crashed harness's stack), from the
+   * platform's own records. `gauntlet down` calls it on every platform.
+   */
+  cleanup(options?: CleanupOptions): Promise<CleanupReport[]>;
 }
 
 export type PlatformName = 'local' | 'docker' | 'kind' | 'cluster';
@@ -21,38 +44,16 @@ export interface UpOptions {
   readyTimeoutMs?: number;
   /** Where run folders go; defaults to `$GAUNTLET_HOME/runs`. */
   runsDir?: string;
-  /** Put a TCP fault proxy on every link between roles (needed by network chaos). */
+  /** Put a fault proxy on every link between roles (needed by network chaos). */
   networkProxies?: boolean;
   /** Called with progress lines ("etcd ready (3 members, 412 ms)"). */
   log?: (message: string) => void;
 }
 
 export interface ComponentSelector {
-  role?: Role;
+  role?: ComponentInfo['role'];
   node?: string;
   id?: string;
-}
-
-export interface ComponentInfo {
-  role: Role;
-  id: string;
-  node: string;
-  pid: number | undefined;
-  url: string | undefined;
-}
-
-export interface ComponentHandle extends ComponentInfo {
-  readonly logFile: string;
-  /** Alive in the platform's sense: the process (container, pod) exists and is not finished. */
-  isAlive(): boolean;
-  /** SIGKILL is a crash; SIGTERM asks for a graceful drain. Resolves when the component has stopped. */
-  kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
-  /** Stops scheduling the component without killing it (cgroup freezer or SIGSTOP); thaw resumes it. */
-  freeze(): Promise<void>;
-  thaw(): Promise<void>;
-  isFrozen(): boolean;
-  /** Starts a stopped component again with the same id, node and settings; resolves when it is ready. */
-  restart(): Promise<void>;
 }
 
 export interface StackDescription {
@@ -80,6 +81,12 @@ export interface StackHandle extends AsyncDisposable {
   component(id: string): ComponentHandle;
   nodes(): string[];
   describe(): StackDescription;
+  /**
+   * The URL the harness itself uses for a component URL (admin calls, status probes): past any fault proxy,
+   * so a link fault never blocks its own rollback or blinds the detection probe; on Kubernetes, a
+   * port-forward. Other URLs come back unchanged.
+   */
+  reach(url: string): Promise<string>;
   /** Stops everything the platform started. Idempotent. */
   down(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { projectRoot } from '../../core/project-root.js';
-import type { RunPart } from '../run/execute-run.js';
+import type { RunPart } from '../pipeline-options.js';
 
 export interface SuiteOptions {
   /** The rated request rate the release is expected to hold. */

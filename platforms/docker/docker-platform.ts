@@ -5,14 +5,23 @@ import { join } from 'node:path';
 import { getContainerRuntimeClient, StartedNetwork } from 'testcontainers';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
-import type { Platform, StackHandle, UpOptions } from '../../core/platform/platform.js';
+import type {
+  CleanupOptions,
+  CleanupReport,
+  Platform,
+  StackHandle,
+  StackPlan,
+  UpOptions,
+} from '../../core/platform/platform.js';
 import { projectRoot } from '../../core/project-root.js';
 import { clusterConfigKey } from '../../stack/protocol/registry-keys.js';
 import { runsDir } from '../state/gauntlet-home.js';
+import { dockerCapabilities } from './docker-capabilities.js';
+import { cleanupDockerRuns } from './docker-cleanup.js';
 import { dockerEngineStatus } from './docker-cli.js';
 import { ensureImages } from './images/ensure-images.js';
 import { watchRunEvents } from './stack/container-events.js';
-import { type ContainerSpec, planContainers } from './stack/container-plan.js';
+import { type ContainerSpec, planContainers, planDockerStack } from './stack/container-plan.js';
 import { attachLog, DockerComponent } from './stack/docker-component.js';
 import { DockerStack } from './stack/docker-stack.js';
 import { GauntletContainer } from './stack/gauntlet-container.js';
@@ -32,8 +41,18 @@ export interface DockerPlatformOptions {
  */
 export class DockerPlatform implements Platform {
   readonly name = 'docker' as const;
+  readonly capabilities = dockerCapabilities;
 
   constructor(private readonly options: DockerPlatformOptions = {}) {}
+
+  plan(config: ClusterConfig): StackPlan {
+    return planDockerStack(config);
+  }
+
+  /** Removes detached runs and runs whose harness died, by their label (see docker-cleanup.ts). */
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport[]> {
+    return cleanupDockerRuns(options);
+  }
 
   async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
     const log = options.log ?? (() => {});

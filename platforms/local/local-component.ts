@@ -1,5 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ComponentHandle } from '../../core/platform/platform.js';
+import type {
+  ComponentHandle,
+  ComponentInstance,
+  ComponentState,
+  LogSource,
+} from '../../core/platform/component.js';
+import { processState } from '../../core/process/process-identity.js';
 import type { SupervisedProcess } from '../../core/process/supervised-process.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 
@@ -12,6 +19,8 @@ export interface Launched {
 export class LocalComponent implements ComponentHandle {
   private current: Launched | undefined;
   private frozen = false;
+  private starting = false;
+  readonly logs: LogSource;
 
   constructor(
     readonly role: Role,
@@ -21,10 +30,17 @@ export class LocalComponent implements ComponentHandle {
     private readonly launch: () => Promise<Launched>,
     private readonly onChange: () => void,
     private readonly sigtermGraceMs = 15_000,
-  ) {}
+  ) {
+    this.logs = { localPath: logFile, read: () => readFile(logFile, 'utf8').catch(() => '') };
+  }
 
   get pid(): number | undefined {
     return this.current?.process.pid;
+  }
+
+  get instance(): ComponentInstance | undefined {
+    const pid = this.current?.process.pid;
+    return pid === undefined ? undefined : { kind: 'process', pid };
   }
 
   get url(): string | undefined {
@@ -36,7 +52,12 @@ export class LocalComponent implements ComponentHandle {
   }
 
   async start(): Promise<void> {
-    this.current = await this.launch();
+    this.starting = true;
+    try {
+      this.current = await this.launch();
+    } finally {
+      this.starting = false;
+    }
     this.frozen = false;
     this.onChange();
   }
@@ -47,12 +68,17 @@ export class LocalComponent implements ComponentHandle {
     this.onChange();
   }
 
-  isAlive(): boolean {
+  /** The process exists and has not exited (synchronous: the local platform can tell at once). */
+  isRunning(): boolean {
     return this.current !== undefined && !this.current.process.exited;
   }
 
-  isFrozen(): boolean {
-    return this.frozen && this.isAlive();
+  async state(): Promise<ComponentState> {
+    if (!this.isRunning()) return this.starting ? 'starting' : 'stopped';
+    // The kernel's word counts too: a process stopped behind our back (SIGSTOP from elsewhere) is frozen.
+    const kernel = this.pid === undefined ? undefined : processState(this.pid);
+    if (this.frozen || kernel === 'T' || kernel === 't') return 'frozen';
+    return this.starting ? 'starting' : 'running';
   }
 
   async kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
@@ -84,7 +110,7 @@ export class LocalComponent implements ComponentHandle {
   }
 
   async restart(): Promise<void> {
-    if (this.isAlive()) throw new Error(`${this.id} is still running; kill it before restarting it`);
+    if (this.isRunning()) throw new Error(`${this.id} is still running; kill it before restarting it`);
     await this.start();
   }
 
@@ -98,7 +124,6 @@ export class LocalComponent implements ComponentHandle {
 }
 
 async function waitForState(pid: number, state: string, timeoutMs: number): Promise<void> {
-  const { processState } = await import('../../core/process/process-identity.js');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const now = processState(pid);

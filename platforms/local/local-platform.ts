@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
-import type { Platform, StackHandle, UpOptions } from '../../core/platform/platform.js';
+import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
+import type { Platform, StackHandle, StackPlan, UpOptions } from '../../core/platform/platform.js';
 import { freePort } from '../../core/process/free-port.js';
 import { tailOf } from '../../core/process/log-tail.js';
 import { SupervisedProcess } from '../../core/process/supervised-process.js';
@@ -11,16 +12,16 @@ import { serviceEntry, toolPath } from '../../core/project-root.js';
 import { clusterConfigKey } from '../../stack/protocol/registry-keys.js';
 import { parseReadyLine } from '../../stack/runtime/ready-line.js';
 import { type ServiceEnv, serviceEnvVar } from '../../stack/runtime/service-env.js';
+import { cleanupStacks } from '../state/cleanup.js';
 import { runsDir } from '../state/gauntlet-home.js';
 import { planEtcdCluster, waitForEtcdHealthy } from './etcd-cluster.js';
+import { localCapabilities } from './local-capabilities.js';
 import { type Launched, LocalComponent } from './local-component.js';
+import { controlNode, planLocalStack } from './local-plan.js';
 import { LocalStack } from './local-stack.js';
 import { startLinkProxies } from './network/link-proxies.js';
 import { LocalLinkFaults } from './network/local-link-faults.js';
 import { waitForStackReady } from './wait-for-stack-ready.js';
-
-/** Control-plane components (etcd, gateway, batchers) share one notional node on the local platform. */
-export const controlNode = 'control';
 
 export class StackStartError extends Error {
   override readonly name = 'StackStartError';
@@ -29,6 +30,16 @@ export class StackStartError extends Error {
 /** The embedded default platform: every component a process on 127.0.0.1, free ports, logs in a run folder. */
 export class LocalPlatform implements Platform {
   readonly name = 'local' as const;
+  readonly capabilities = localCapabilities;
+
+  plan(config: ClusterConfig): StackPlan {
+    return planLocalStack(config);
+  }
+
+  /** Kills the recorded processes of detached stacks and of stacks whose harness died. */
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport[]> {
+    return cleanupStacks(options);
+  }
 
   async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
     const log = options.log ?? (() => {});

@@ -1,5 +1,4 @@
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
-import type { LinkFaults } from '../../core/network/link-faults.js';
 import {
   type ComponentHandle,
   type ComponentSelector,
@@ -11,11 +10,12 @@ import { identityOf } from '../../core/process/process-identity.js';
 import type { SupervisedProcess } from '../../core/process/supervised-process.js';
 import { removeStackState, type StackState, saveStackState } from '../state/stack-state.js';
 import type { LocalComponent } from './local-component.js';
+import type { LocalLinkFaults } from './network/local-link-faults.js';
 
 export class LocalStack implements StackHandle {
   readonly platform = 'local' as const;
   gatewayUrl = '';
-  links: LinkFaults | undefined;
+  links: LocalLinkFaults | undefined;
   private readonly all: LocalComponent[] = [];
   private readonly helpers: Array<{ kind: string; process: SupervisedProcess; stop(): Promise<void> }> = [];
   private stopped = false;
@@ -60,8 +60,12 @@ export class LocalStack implements StackHandle {
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
-      components: this.all.map(({ role, id, node, pid, url }) => ({ role, id, node, pid, url })),
+      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
     };
+  }
+
+  async reach(url: string): Promise<string> {
+    return this.links?.directUrl(url) ?? url;
   }
 
   /** Records every started process on disk, so `gauntlet down` can clean up after a crash. */

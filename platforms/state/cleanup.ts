@@ -1,13 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
 import { isSameProcessAlive, type ProcessIdentity } from '../../core/process/process-identity.js';
-import { removeByLabel } from '../docker/stack/cleanup-by-label.js';
 import { loadStackStates, removeStackState, type StackState } from './stack-state.js';
-
-export interface CleanupReport {
-  runId: string;
-  killed: number[];
-  reason: 'detached' | 'orphaned' | 'requested';
-}
 
 /** Kills every recorded process that is still the same process: SIGCONT, SIGTERM, then SIGKILL. */
 export async function killRecorded(identities: ProcessIdentity[], graceMs = 1_500): Promise<number[]> {
@@ -34,19 +28,21 @@ function signal(pid: number, name: NodeJS.Signals): void {
  * Stops detached stacks and stacks whose owner died, and forgets their state. A stack whose owning
  * harness is still alive in the foreground is left to it, unless `all` is set.
  */
-export async function cleanupStacks(
-  options: { all?: boolean; runId?: string } = {},
-): Promise<CleanupReport[]> {
+export async function cleanupStacks(options: CleanupOptions = {}): Promise<CleanupReport[]> {
   const reports: CleanupReport[] = [];
   for (const state of loadStackStates()) {
+    if (state.platform !== 'local') continue;
     if (options.runId && state.runId !== options.runId) continue;
     const reason = reasonToClean(state, options.all === true || options.runId !== undefined);
     if (!reason) continue;
     const killed = await killRecorded([...state.components, ...state.helpers]);
-    // A docker run's containers, network and volumes are found by its label, not by recorded processes.
-    if (state.platform === 'docker') await removeByLabel(state.runId);
     removeStackState(state.runId);
-    reports.push({ runId: state.runId, killed, reason });
+    reports.push({
+      runId: state.runId,
+      platform: 'local',
+      stopped: killed.map((pid) => `pid ${pid}`),
+      reason,
+    });
   }
   return reports;
 }

@@ -32,7 +32,7 @@ export class MetricsScraper {
   private busy = false;
 
   constructor(
-    private readonly targets: () => ScrapeTarget[],
+    private readonly targets: () => ScrapeTarget[] | Promise<ScrapeTarget[]>,
     private readonly intervalMs = 1_000,
   ) {}
 
@@ -50,8 +50,12 @@ export class MetricsScraper {
     if (this.busy) return;
     this.busy = true;
     try {
+      // Asking the platform for its components' state may fail mid-chaos; that scrape then sees nobody.
+      const targets = await Promise.resolve()
+        .then(() => this.targets())
+        .catch(() => [] as ScrapeTarget[]);
       const pages = await Promise.all(
-        this.targets().map(async (target) => {
+        targets.map(async (target) => {
           try {
             const response = await fetch(`${target.url}/metrics`, { signal: AbortSignal.timeout(800) });
             return { role: target.role, samples: parsePrometheusText(await response.text()) };

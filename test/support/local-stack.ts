@@ -29,7 +29,8 @@ export async function upLocalStack(
 
 export function recordPids(stack: StackHandle): void {
   for (const component of stack.components()) {
-    const identity = component.pid === undefined ? undefined : identityOf(component.pid);
+    const instance = component.instance;
+    const identity = instance?.kind === 'process' ? identityOf(instance.pid) : undefined;
     if (identity && !startedProcesses.some((p) => p.pid === identity.pid)) startedProcesses.push(identity);
   }
 }

@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../../../core/config/cluster-config.js';
 import type { Role } from '../../../core/platform/roles.js';
+import type { StackPlan } from '../../../core/platform/stack-plan.js';
 import type { ServiceEnv } from '../../../stack/runtime/service-env.js';
 import { componentLabels } from './labels.js';
 import { type DockerLimits, dockerLimits } from './resource-limits.js';
@@ -40,6 +41,25 @@ export interface PlanInput {
   apiKey: string;
   adminToken: string;
   machineCpus: number;
+  /** False for a plan of names only: resource limits are not parsed (and cannot fail). */
+  limitsChecked?: boolean;
+}
+
+/**
+ * The components a config gives on this platform (the same names as every platform uses), without
+ * starting anything: `planContainers` makes exactly these.
+ */
+export function planDockerStack(config: ClusterConfig): StackPlan {
+  const components = planContainers({
+    config,
+    runId: 'plan',
+    images: { stack: 'plan', etcd: 'plan' },
+    apiKey: 'plan',
+    adminToken: 'plan',
+    machineCpus: 1,
+    limitsChecked: false,
+  }).map(({ role, id, node }) => ({ role, id, node }));
+  return { nodes: [...new Set(components.map((c) => c.node))], components };
 }
 
 export function containerName(runId: string, id: string): string {
@@ -83,7 +103,8 @@ export function planContainers(input: PlanInput): ContainerSpec[] {
     }),
   );
 
-  const workerLimits = dockerLimits(config.resource_limits, input.machineCpus);
+  const workerLimits =
+    input.limitsChecked === false ? {} : dockerLimits(config.resource_limits, input.machineCpus);
   const service = (env: Pick<ServiceEnv, 'role' | 'id' | 'node' | 'gpuIndex'>): ContainerSpec => {
     const full: ServiceEnv = {
       ...env,

@@ -1,8 +1,14 @@
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
 import { getContainerRuntimeClient } from 'testcontainers';
-import type { ComponentHandle } from '../../../core/platform/platform.js';
+import type {
+  ComponentHandle,
+  ComponentInstance,
+  ComponentState,
+  LogSource,
+} from '../../../core/platform/platform.js';
 import type { Role } from '../../../core/platform/roles.js';
 import type { ContainerSpec } from './container-plan.js';
 
@@ -19,9 +25,10 @@ export class DockerComponent implements ComponentHandle {
   readonly role: Role;
   readonly id: string;
   readonly node: string;
-  pid: number | undefined;
   url: string | undefined;
-  private state: ContainerState = 'running';
+  instance: ComponentInstance | undefined;
+  readonly logs: LogSource;
+  private current: ContainerState = 'running';
   /** When this process last changed the state itself; older engine events are stale by then. */
   private changedAtMs = Date.now();
 
@@ -35,16 +42,19 @@ export class DockerComponent implements ComponentHandle {
     this.role = spec.role;
     this.id = spec.id;
     this.node = spec.node;
+    this.instance = { kind: 'container', containerId: container.getId() };
+    // The container's output is appended to a file in the run folder across restarts (`docker logs` would
+    // lose it when teardown removes the container).
+    this.logs = { read: () => readFile(logFile, 'utf8').catch(() => ''), localPath: logFile };
   }
 
   get containerId(): string {
     return this.container.getId();
   }
 
-  /** Reads the pid and address after a (re)start: the address on a user network can change on restart. */
+  /** Reads the state and address after a (re)start: the address on a user network can change on restart. */
   async refresh(): Promise<void> {
     const info = await this.engineContainer().then((c) => c.inspect());
-    this.pid = info.State.Pid > 0 ? info.State.Pid : undefined;
     const ip = info.NetworkSettings.Networks[this.networkName]?.IPAddress;
     this.url = ip ? `http://${ip}:${this.spec.port}` : undefined;
     this.set(info.State.Paused ? 'paused' : info.State.Running ? 'running' : 'exited');
@@ -61,28 +71,27 @@ export class DockerComponent implements ComponentHandle {
   /** Called by the stack's event watcher with the engine's time of the event. */
   observed(state: ContainerState, atMs: number): void {
     if (atMs < this.changedAtMs) return;
-    this.state = state;
-    if (state === 'exited') this.pid = undefined;
+    this.current = state;
   }
 
   private set(state: ContainerState): void {
-    this.state = state;
+    this.current = state;
     this.changedAtMs = Date.now();
-    if (state === 'exited') this.pid = undefined;
   }
 
-  isAlive(): boolean {
-    return this.state !== 'exited';
+  /** From this process's own operations and the engine's events: no engine round trip. */
+  async state(): Promise<ComponentState> {
+    return this.current === 'paused' ? 'frozen' : this.current === 'exited' ? 'stopped' : 'running';
   }
 
-  isFrozen(): boolean {
-    return this.state === 'paused';
+  private isAlive(): boolean {
+    return this.current !== 'exited';
   }
 
   async kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-    if (this.state === 'exited') return;
+    if (this.current === 'exited') return;
     const container = await this.engineContainer();
-    if (this.state === 'paused') await container.unpause();
+    if (this.current === 'paused') await container.unpause();
     if (signal === 'SIGKILL') {
       await container.kill({ signal: 'SIGKILL' }).catch(ignoreNotRunning);
       await container.wait();
@@ -93,13 +102,13 @@ export class DockerComponent implements ComponentHandle {
   }
 
   async freeze(): Promise<void> {
-    if (this.state !== 'running') throw new Error(`${this.id} is not running; cannot freeze it`);
+    if (this.current !== 'running') throw new Error(`${this.id} is not running; cannot freeze it`);
     await (await this.engineContainer()).pause();
     this.set('paused');
   }
 
   async thaw(): Promise<void> {
-    if (this.state !== 'paused') return;
+    if (this.current !== 'paused') return;
     await (await this.engineContainer()).unpause();
     this.set('running');
   }
@@ -121,9 +130,9 @@ export class DockerComponent implements ComponentHandle {
 
   /** Stop for teardown: unpause, SIGTERM with a short grace, then SIGKILL (the engine does both). */
   async stop(graceS: number): Promise<void> {
-    if (this.state === 'exited') return;
+    if (this.current === 'exited') return;
     const container = await this.engineContainer();
-    if (this.state === 'paused') await container.unpause().catch(() => {});
+    if (this.current === 'paused') await container.unpause().catch(() => {});
     await container.stop({ t: graceS }).catch(ignoreNotRunning);
     this.set('exited');
   }

@@ -90,8 +90,13 @@ export class DockerStack implements StackHandle {
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
-      components: this.all.map(({ role, id, node, pid, url }) => ({ role, id, node, pid, url })),
+      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
     };
+  }
+
+  /** No fault proxies on this platform: the harness reaches every container at its own address. */
+  async reach(url: string): Promise<string> {
+    return url;
   }
 
   /**

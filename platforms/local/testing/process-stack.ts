@@ -1,18 +1,17 @@
 import { join } from 'node:path';
-import type { ClusterConfig } from '../../core/config/cluster-config.js';
-import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
+import type { ClusterConfig } from '../../../core/config/cluster-config.js';
+import { parseClusterConfig } from '../../../core/config/load-cluster-config.js';
 import {
-  type ComponentHandle,
   type ComponentSelector,
   matches,
   type StackDescription,
   type StackHandle,
-} from '../../core/platform/platform.js';
-import { SupervisedProcess } from '../../core/process/supervised-process.js';
-import { toolPath } from '../../core/project-root.js';
-import { type EtcdMemberSpec, waitForEtcdHealthy } from '../../platforms/local/etcd-cluster.js';
-import { type Launched, LocalComponent } from '../../platforms/local/local-component.js';
-import type { Role } from '../../stack/protocol/registry-keys.js';
+} from '../../../core/platform/platform.js';
+import { SupervisedProcess } from '../../../core/process/supervised-process.js';
+import { toolPath } from '../../../core/project-root.js';
+import type { Role } from '../../../stack/protocol/registry-keys.js';
+import { type EtcdMemberSpec, waitForEtcdHealthy } from '../etcd-cluster.js';
+import { type Launched, LocalComponent } from '../local-component.js';
 
 export interface ProcessComponentSpec {
   role: Role;
@@ -44,8 +43,9 @@ export function etcdMember(spec: EtcdMemberSpec): (logFile: string) => Promise<L
 }
 
 /**
- * A StackHandle over real processes that are not Gauntlet services, for testing the fault API, the audit
- * and the runner without building and starting the whole stack.
+ * A StackHandle over real processes that are not Gauntlet services (local platform components around
+ * `sleep`, real etcd members), for integration tests of the fault API, the audit and the runner without
+ * building and starting the whole stack. Its components are LocalComponents, so tests can read their pids.
  */
 export class ProcessStack implements StackHandle {
   readonly links = undefined;
@@ -96,11 +96,11 @@ export class ProcessStack implements StackHandle {
     return stack;
   }
 
-  components(selector?: ComponentSelector): ComponentHandle[] {
+  components(selector?: ComponentSelector): LocalComponent[] {
     return this.all.filter((c) => matches(c, selector));
   }
 
-  component(id: string): ComponentHandle {
+  component(id: string): LocalComponent {
     const found = this.all.find((c) => c.id === id);
     if (!found) throw new Error(`no component "${id}"`);
     return found;
@@ -117,8 +117,13 @@ export class ProcessStack implements StackHandle {
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
-      components: this.all.map(({ role, id, node, pid, url }) => ({ role, id, node, pid, url })),
+      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
     };
+  }
+
+  /** No fault proxies here: every URL is reached as it is. */
+  async reach(url: string): Promise<string> {
+    return url;
   }
 
   async down(): Promise<void> {

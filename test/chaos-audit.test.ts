@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LinkProxies, startLinkProxies } from '../../platforms/local/network/link-proxies.js';
-import { LocalLinkFaults } from '../../platforms/local/network/local-link-faults.js';
-import { startWorkerServer, type WorkerServer } from '../../stack/worker/worker-server.js';
-import { StackFaults } from '../faults/stack-faults.js';
-import { ProcessStack, sleeper } from '../testing/process-stack.js';
-import { auditStack } from './audit.js';
+import { StackFaults } from '../chaos/faults/stack-faults.js';
+import { auditStack } from '../chaos/measure/audit.js';
+import { type LinkProxies, startLinkProxies } from '../platforms/local/network/link-proxies.js';
+import { LocalLinkFaults } from '../platforms/local/network/local-link-faults.js';
+import { ProcessStack, sleeper } from '../platforms/local/testing/process-stack.js';
+import { startWorkerServer, type WorkerServer } from '../stack/worker/worker-server.js';
 
 const adminToken = 'adm-audit';
 
@@ -57,7 +57,7 @@ describe('auditStack after rollback', () => {
       jitterMs: 0,
       direction: 'downstream',
     });
-    // The admin call goes past the proxy (directUrl), so the toxic does not slow the fault API down.
+    // The admin call goes past the proxy (stack.reach), so the toxic does not slow the fault API down.
     await faults.gpu(['node-a-gpu0'], { hang: true });
     const findings = await auditStack(stack, { links });
     expect(findings.map((f) => [f.kind, f.componentId])).toEqual([
@@ -66,7 +66,7 @@ describe('auditStack after rollback', () => {
       ['toxic_left', 'node-a-gpu0'],
       ['gpu_fault_left', 'node-a-gpu0'],
     ]);
-    expect(findings[0]?.detail).toMatch(/batcher batcher-0 \(pid \d+\) is stopped \(state T\)/);
+    expect(findings[0]?.detail).toMatch(/batcher batcher-0 \(pid \d+\) is frozen/);
     expect(findings[2]?.detail).toContain(
       'batcher->node-a-gpu0: toxic gauntlet-latency-downstream-1 (latency downstream latency=100 jitter=0)',
     );

@@ -8,7 +8,7 @@ export class ProgressDisplay {
   private lastPrintMs = 0;
   private readonly tty = process.stderr.isTTY === true;
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(readonly enabled: boolean) {}
 
   update(label: string, elapsedS: number, totalS: number, snapshot: CollectorSnapshot): void {
     if (!this.enabled) return;

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../core/process/free-port.js';
-import { planEtcdCluster } from '../../platforms/local/etcd-cluster.js';
-import { type BatcherServer, startBatcherServer } from '../../stack/batcher/batcher-server.js';
-import { type WorkerRecord, workerKey } from '../../stack/protocol/registry-keys.js';
-import { StaticRecordSource } from '../../stack/runtime/registry-view.js';
-import { startWorkerServer, type WorkerServer } from '../../stack/worker/worker-server.js';
-import { etcdMember, ProcessStack } from '../testing/process-stack.js';
-import { DetectionProbe, rangeKeys } from './detection-probe.js';
+import { DetectionProbe, rangeKeys } from '../chaos/measure/detection-probe.js';
+import { freePort } from '../core/process/free-port.js';
+import { planEtcdCluster } from '../platforms/local/etcd-cluster.js';
+import { etcdMember, ProcessStack } from '../platforms/local/testing/process-stack.js';
+import { type BatcherServer, startBatcherServer } from '../stack/batcher/batcher-server.js';
+import { type WorkerRecord, workerKey } from '../stack/protocol/registry-keys.js';
+import { StaticRecordSource } from '../stack/runtime/registry-view.js';
+import { startWorkerServer, type WorkerServer } from '../stack/worker/worker-server.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

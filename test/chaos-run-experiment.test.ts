@@ -2,16 +2,16 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineExperiment } from '../chaos/experiment/define-experiment.js';
+import type { ExperimentInput } from '../chaos/experiment/experiment-schema.js';
+import type { DetectionObservation } from '../chaos/measure/detection.js';
+import type { LoadPlan, LoadStarter, RoutingProbe, RunningLoad } from '../chaos/run-experiment.js';
+import { runExperiment } from '../chaos/run-experiment.js';
 import { ConfigError } from '../core/config/config-error.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import { ProcessStack, sleeper } from '../platforms/local/testing/process-stack.js';
 import type { RequestSample } from '../reports/model/request-sample.js';
 import { startWorkerServer, type WorkerServer } from '../stack/worker/worker-server.js';
-import { defineExperiment } from './experiment/define-experiment.js';
-import type { ExperimentInput } from './experiment/experiment-schema.js';
-import type { DetectionObservation } from './measure/detection.js';
-import type { LoadPlan, LoadStarter, RoutingProbe, RunningLoad } from './run-experiment.js';
-import { runExperiment } from './run-experiment.js';
-import { ProcessStack, sleeper } from './testing/process-stack.js';
 
 /**
  * A load generator stand-in that writes real sample lines at 50 req/s, round robin over two workers; a
@@ -21,10 +21,10 @@ class FakeLoad implements LoadStarter {
   stopped = 0;
   plans: LoadPlan[] = [];
   constructor(
-    private readonly stack: StackHandle,
+    private readonly stack: ProcessStack,
     private readonly outcome: (
       sample: RequestSample,
-      stack: StackHandle,
+      stack: ProcessStack,
     ) => Partial<RequestSample> = () => ({}),
   ) {}
 
@@ -57,7 +57,7 @@ class FakeLoad implements LoadStarter {
         out: 16,
         w,
       };
-      const alive = this.stack.component(w).isAlive();
+      const alive = this.stack.component(w).isRunning();
       const sample = alive ? base : { ...base, ok: 0 as const, err: 'stream_cut' as const };
       appendFileSync(samplesFile, `${JSON.stringify({ ...sample, ...this.outcome(sample, this.stack) })}\n`);
     }, 20);
@@ -80,11 +80,12 @@ function aliveProbe(stack: StackHandle): RoutingProbe {
   let timer: NodeJS.Timeout | undefined;
   return {
     start() {
-      timer = setInterval(() => {
+      timer = setInterval(async () => {
         for (const c of stack.components({ role: 'worker' })) {
-          if (!c.isAlive() && !down.has(c.id))
+          const running = (await c.state()) !== 'stopped';
+          if (!running && !down.has(c.id))
             seen.push({ t: Date.now(), targetId: c.id, signal: 'unregistered', source: 'test' });
-          if (c.isAlive()) down.delete(c.id);
+          if (running) down.delete(c.id);
           else down.add(c.id);
         }
       }, 50);
@@ -185,7 +186,7 @@ describe('runExperiment (real processes, a stand-in load)', () => {
     ]);
     expect(result.afterCheck?.verdict).toBe('pass');
     expect(result.audit).toEqual([]);
-    expect(stack.component('node-a-gpu0').isAlive()).toBe(true);
+    expect(stack.component('node-a-gpu0').isRunning()).toBe(true);
     expect(result.verdict).toBe('fail');
     expect(load.plans[0]).toMatchObject({
       experimentId: 'test-kill',
@@ -218,7 +219,7 @@ describe('runExperiment (real processes, a stand-in load)', () => {
   it('aborts on the error-rate rule: stops the load, rolls back, sweeps, audits clean', async () => {
     // Every request fails while node-a is down.
     const load = new FakeLoad(stack, (_s, st) =>
-      st.component('node-a-gpu0').isAlive() ? {} : { ok: 0, err: 'connection', st: 0 },
+      st.component('node-a-gpu0').isRunning() ? {} : { ok: 0, err: 'connection', st: 0 },
     );
     const result = await runExperiment(
       experiment({
@@ -234,7 +235,7 @@ describe('runExperiment (real processes, a stand-in load)', () => {
     expect(result.journal.faults[0]?.revertedAt).toBeGreaterThan(
       result.abort?.at ?? Number.POSITIVE_INFINITY,
     );
-    expect(stack.component('node-a-gpu0').isAlive()).toBe(true);
+    expect(stack.component('node-a-gpu0').isRunning()).toBe(true);
     expect(result.audit).toEqual([]);
     expect(result.verdict).toBe('fail');
   });
@@ -250,7 +251,7 @@ describe('runExperiment (real processes, a stand-in load)', () => {
     expect(result.status).toBe('error');
     expect(result.error).toBe('k6 is missing');
     expect(result.sweeps).toEqual(['restart-dead: restarted batcher-0']);
-    expect(stack.component('batcher-0').isAlive()).toBe(true);
+    expect(stack.component('batcher-0').isRunning()).toBe(true);
     expect(result.verdict).toBe('inconclusive');
   });
 
@@ -261,6 +262,6 @@ describe('runExperiment (real processes, a stand-in load)', () => {
     });
     await expect(runExperiment(all, options(load, 'refused'))).rejects.toThrow(ConfigError);
     expect(load.plans).toEqual([]);
-    expect(stack.components().every((c) => c.isAlive())).toBe(true);
+    expect(stack.components().every((c) => c.isRunning())).toBe(true);
   });
 });

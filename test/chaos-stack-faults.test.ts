@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processState } from '../../core/process/process-identity.js';
-import { planEtcdCluster } from '../../platforms/local/etcd-cluster.js';
-import { startWorkerServer, type WorkerServer } from '../../stack/worker/worker-server.js';
-import { etcdMember, ProcessStack, sleeper } from '../testing/process-stack.js';
-import { findEtcdLeader } from './etcd-status.js';
-import { StackFaults } from './stack-faults.js';
-import { workerAdmin } from './worker-admin.js';
+import { findEtcdLeader } from '../chaos/faults/etcd-status.js';
+import { StackFaults } from '../chaos/faults/stack-faults.js';
+import { workerAdmin } from '../chaos/faults/worker-admin.js';
+import { processState } from '../core/process/process-identity.js';
+import { planEtcdCluster } from '../platforms/local/etcd-cluster.js';
+import { etcdMember, ProcessStack, sleeper } from '../platforms/local/testing/process-stack.js';
+import { startWorkerServer, type WorkerServer } from '../stack/worker/worker-server.js';
 
 const adminToken = 'adm-test-token';
 
@@ -54,10 +54,10 @@ describe('StackFaults on real processes', () => {
   it('kill: the component is down; its idempotent rollback restarts it; both are journaled', async () => {
     const before = stack.component('batcher-0').pid;
     const rollback = await faults.kill('batcher-0', 'SIGKILL', { faultId: 'k1' });
-    expect(stack.component('batcher-0').isAlive()).toBe(false);
+    expect(stack.component('batcher-0').isRunning()).toBe(false);
     await Promise.all([rollback.run(), rollback.run()]);
     await rollback.run();
-    expect(stack.component('batcher-0').isAlive()).toBe(true);
+    expect(stack.component('batcher-0').isRunning()).toBe(true);
     expect(stack.component('batcher-0').pid).not.toBe(before);
     const entry = faults.journal.entry('k1');
     expect(entry).toMatchObject({ action: 'kill', targets: ['batcher-0'], detail: { signal: 'SIGKILL' } });
@@ -67,11 +67,11 @@ describe('StackFaults on real processes', () => {
 
   it('node kill takes every component on the node, and only those', async () => {
     const rollback = await faults.killNode('node-a', 'SIGKILL', { faultId: 'n1' });
-    expect(stack.components({ node: 'node-a' }).map((c) => c.isAlive())).toEqual([false, false]);
-    expect(stack.component('node-b-gpu0').isAlive()).toBe(true);
+    expect(stack.components({ node: 'node-a' }).map((c) => c.isRunning())).toEqual([false, false]);
+    expect(stack.component('node-b-gpu0').isRunning()).toBe(true);
     expect(faults.journal.entry('n1')?.targets).toEqual(['node-a-gpu0', 'node-a-gpu1']);
     await rollback.run();
-    expect(stack.components({ node: 'node-a' }).every((c) => c.isAlive())).toBe(true);
+    expect(stack.components({ node: 'node-a' }).every((c) => c.isRunning())).toBe(true);
   });
 
   it('freeze: the kernel reports the process stopped until the rollback thaws it', async () => {
@@ -104,7 +104,7 @@ describe('StackFaults on real processes', () => {
       { faultId: 'crash', action: 'gpu-crash' },
     );
     await rollback.run();
-    expect(stack.component('node-a-gpu0').isAlive()).toBe(true);
+    expect(stack.component('node-a-gpu0').isRunning()).toBe(true);
     expect(faults.journal.entry('crash')?.revertError).toBeUndefined();
   });
 
@@ -166,12 +166,12 @@ describe('StackFaults on a real 3-member etcd cluster', () => {
     const leader = await faults.etcdLeader();
     const rollback = await faults.etcdKillLeader('SIGKILL', { faultId: 'leader' });
     expect(faults.journal.entry('leader')?.targets).toEqual([leader]);
-    expect(stack.component(leader).isAlive()).toBe(false);
+    expect(stack.component(leader).isRunning()).toBe(false);
     const survivors = members().filter((m) => m.id !== leader);
     const next = await findEtcdLeader(survivors, { attempts: 50 });
     expect(next.componentId).not.toBe(leader);
     await rollback.run();
-    expect(stack.component(leader).isAlive()).toBe(true);
+    expect(stack.component(leader).isRunning()).toBe(true);
   });
 
   it('quorum loss kills a majority, leader first; the rollback restarts them together and a leader returns', async () => {
@@ -180,9 +180,9 @@ describe('StackFaults on a real 3-member etcd cluster', () => {
     const killed = faults.journal.entry('quorum')?.targets ?? [];
     expect(killed).toHaveLength(2);
     expect(killed[0]).toBe(leader);
-    expect(stack.components({ role: 'etcd' }).filter((c) => c.isAlive())).toHaveLength(1);
+    expect(stack.components({ role: 'etcd' }).filter((c) => c.isRunning())).toHaveLength(1);
     await rollback.run();
-    expect(stack.components({ role: 'etcd' }).every((c) => c.isAlive())).toBe(true);
+    expect(stack.components({ role: 'etcd' }).every((c) => c.isRunning())).toBe(true);
     expect((await findEtcdLeader(members())).componentId).toMatch(/^etcd-\d$/);
   });
 });

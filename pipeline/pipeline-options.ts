@@ -1,0 +1,43 @@
+import type { Experiment } from '../chaos/experiment/experiment-schema.js';
+import type { ClusterConfig } from '../core/config/cluster-config.js';
+import type { Platform } from '../core/platform/platform.js';
+import type { Interrupt } from '../core/process/interrupt.js';
+import type { Slo } from '../reports/slo/slo-schema.js';
+import type { LoadDriver, LoadPlan } from '../runner/load/load-driver.js';
+
+/** A load part: a scenario with its load plan (target, key and folder are filled in by the pipeline). */
+export type RunPart = Omit<LoadPlan, 'target' | 'apiKey' | 'outDir'>;
+
+/** A fault part: a chaos experiment, whose own load runs while its faults are injected and measured. */
+export interface FaultPart {
+  experiment: Experiment;
+  seed: number;
+  maxTokens: number;
+}
+
+export type PipelinePart = { kind: 'load'; load: RunPart } | ({ kind: 'faults' } & FaultPart);
+
+export interface RunTargetSpec {
+  /** Bring a stack up on this platform (and down at the end)... */
+  platform?: { platform: Platform; config: ClusterConfig };
+  /** ...or attach to a stack that is already up (any OpenAI-compatible endpoint). */
+  url?: string;
+  apiKey?: string;
+}
+
+export interface PipelineOptions {
+  parts: PipelinePart[];
+  target: RunTargetSpec;
+  /** Whole-run SLOs. A fault part is judged by its own windows instead (see judge.ts). */
+  slos: readonly Slo[];
+  outDir: string;
+  command: string[];
+  /** What the command was asked to do, recorded in run.json's config.run. */
+  runOptions: Record<string, unknown>;
+  /** Seed recorded in run.json (default: the first part's). */
+  seed?: number;
+  interrupt?: Interrupt;
+  progress?: boolean;
+  driver?: LoadDriver;
+  log?: (message: string) => void;
+}

@@ -1,0 +1,114 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertCapabilities } from '../chaos/experiment/check-capabilities.js';
+import { needsNetworkProxies } from '../chaos/experiments/shipped-experiments.js';
+import type { ExperimentResult } from '../chaos/run-experiment.js';
+import { SampleCollector } from '../reports/collector/sample-collector.js';
+import { writeReports } from '../reports/render/write-reports.js';
+import type { RunResult } from '../reports/run-result.js';
+import { K6LoadDriver } from '../runner/load/k6-load-driver.js';
+import type { PipelineOptions } from './pipeline-options.js';
+import { bringUp } from './steps/bring-up.js';
+import { collect } from './steps/collect.js';
+import { judge } from './steps/judge.js';
+import type { LoadSessionContext } from './steps/load-session.js';
+import { ProgressDisplay } from './steps/progress-display.js';
+import { faultPartDir, runFaults } from './steps/run-faults.js';
+import { runLoad } from './steps/run-load.js';
+import { markIncomplete, type RunState } from './steps/run-state.js';
+import { startScrapes } from './steps/start-scrapes.js';
+import { tearDown } from './steps/tear-down.js';
+
+export interface PipelineResult {
+  run: RunResult;
+  outDir: string;
+  /** One per fault part that ran, in order. */
+  experiments: ExperimentResult[];
+}
+
+/**
+ * The one run every command goes through: bring the stack up (or attach to --target), start the scrapes,
+ * run each part (a load, or a chaos experiment with its load and faults), collect, judge, write the four
+ * reports, tear down. Whatever happens (Ctrl-C, a crashed generator, an aborted experiment, a harness
+ * error) the reports are written with what was measured, marked incomplete, before the stack goes down;
+ * a harness error is thrown again after that.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const log = options.log ?? (() => {});
+  // Refused before anything starts: a fault the platform cannot perform would only fail mid-run.
+  const platform = options.target.platform?.platform;
+  for (const part of options.parts)
+    if (part.kind === 'faults' && platform) assertCapabilities(part.experiment, platform);
+  mkdirSync(options.outDir, { recursive: true });
+  // A rerun into the same folder replaces the previous run's raw load files (its reports are rewritten too).
+  rmSync(join(options.outDir, 'load'), { recursive: true, force: true });
+  const state: RunState = {
+    startedAt: new Date().toISOString(),
+    collector: new SampleCollector(),
+    scenarios: [],
+    experiments: [],
+    notes: [],
+    complete: true,
+    stack: undefined,
+    scraper: undefined,
+    failure: undefined,
+  };
+  const context: LoadSessionContext = {
+    driver: options.driver ?? new K6LoadDriver(),
+    collector: state.collector,
+    display: new ProgressDisplay(options.progress ?? false),
+    interrupt: options.interrupt,
+    log,
+  };
+  let outcome: PipelineResult | undefined;
+  let thrown: unknown;
+  try {
+    try {
+      await runParts(options, state, context);
+    } catch (error) {
+      state.failure = error;
+      markIncomplete(state, `the run failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (options.interrupt?.received) markIncomplete(state, `interrupted by ${options.interrupt.received}`);
+    const run = judge(options, state, await collect(state));
+    await writeReports(options.outDir, run);
+    outcome = { run, outDir: options.outDir, experiments: state.experiments };
+  } catch (error) {
+    thrown = error;
+  }
+  // Down even when judging or writing failed; a teardown error never hides the error that came first.
+  try {
+    await tearDown(state);
+  } catch (error) {
+    if (state.failure === undefined && thrown === undefined) thrown = error;
+    else log(`teardown failed: ${(error as Error).message}`);
+  }
+  if (state.failure !== undefined) throw state.failure;
+  if (thrown !== undefined || !outcome) throw thrown;
+  return outcome;
+}
+
+async function runParts(
+  options: PipelineOptions,
+  state: RunState,
+  context: LoadSessionContext,
+): Promise<void> {
+  const interrupted = () => options.interrupt?.received !== undefined;
+  const reached = await bringUp(options.target, {
+    networkProxies: options.parts.some((p) => p.kind === 'faults' && needsNetworkProxies(p.experiment)),
+    log: context.log,
+    onStack: (stack) => {
+      state.stack = stack;
+    },
+  });
+  if (reached.stack) state.scraper = startScrapes(reached.stack);
+  for (const [index, part] of options.parts.entries()) {
+    if (interrupted() || !state.complete) return;
+    if (part.kind === 'load') {
+      await runLoad(part.load, index, reached, options.outDir, state, context);
+    } else {
+      const dir = faultPartDir(options.outDir, index, options.parts.length, part.experiment.id);
+      await runFaults(part, dir, reached, state, context);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { loadStarterFrom } from '../../chaos/load-starter.js';
+import { runExperiment } from '../../chaos/run-experiment.js';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type { LoadDriver } from '../../runner/load/load-driver.js';
+import type { FaultPart } from '../pipeline-options.js';
+import type { Reached } from './bring-up.js';
+import { type LoadSession, type LoadSessionContext, startLoadSession } from './load-session.js';
+import { recordLoad } from './run-load.js';
+import { markIncomplete, type RunState } from './run-state.js';
+
+/**
+ * Runs one fault part: the chaos experiment drives its own load and fault schedule (rollbacks, sweeps and
+ * audit included) through chaos's public runExperiment; the load goes through the same session as a load
+ * part, so its samples, progress, interrupt handling and generator outcome are recorded the same way.
+ */
+export async function runFaults(
+  part: FaultPart,
+  outDir: string,
+  reached: Reached,
+  state: RunState,
+  context: LoadSessionContext,
+): Promise<void> {
+  const { experiment } = part;
+  const stack = reached.stack;
+  if (!stack) {
+    throw new UserFacingError(
+      `experiment ${experiment.id}: faults are injected on a stack the run brings up; give --platform, not --target`,
+    );
+  }
+  const sessions: LoadSession[] = [];
+  const driver: LoadDriver = {
+    name: context.driver.name,
+    async start(plan) {
+      const session = await startLoadSession(plan, context);
+      sessions.push(session);
+      return session.run;
+    },
+  };
+  try {
+    const result = await runExperiment(experiment, {
+      stack,
+      load: loadStarterFrom(driver, { seed: part.seed, maxTokens: part.maxTokens }),
+      outDir,
+      ...(stack.links ? { links: stack.links } : {}),
+      log: context.log,
+    });
+    state.experiments.push(result);
+    state.notes.push(
+      `experiment ${experiment.id}: ${result.status}; expected outcome: ${experiment.expectedOutcome}`,
+      ...result.reasons.map((r) => `experiment: ${r}`),
+      ...result.audit.map((finding) => `audit: ${JSON.stringify(finding)}`),
+    );
+    if (result.rollbackErrors.length > 0)
+      state.notes.push(`rollback errors: ${result.rollbackErrors.join('; ')}`);
+    // A failed steady state is a finished verdict; an abort rule or an error cut the evidence short.
+    if (result.status === 'aborted' || result.status === 'error')
+      markIncomplete(state, `experiment ${experiment.id} ended early (${result.status})`);
+  } finally {
+    for (const session of sessions) recordLoad(session, await session.finish(), state);
+  }
+}
+
+/** Where a fault part's files go: the run folder itself when it is the only part. */
+export function faultPartDir(outDir: string, index: number, parts: number, id: string): string {
+  return parts === 1 ? outDir : join(outDir, `${index + 1}-${id}`);
+}

@@ -1,0 +1,13 @@
+import type { RunState } from './run-state.js';
+
+/**
+ * Tears down what the run started, in order: scrapes first (they would only see components going away),
+ * then the stack. Load and faults have been stopped and rolled back by their own steps before this.
+ */
+export async function tearDown(state: RunState): Promise<void> {
+  await state.scraper?.stop();
+  state.scraper = undefined;
+  const stack = state.stack;
+  state.stack = undefined;
+  await stack?.down();
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { UserFacingError } from '../core/errors/user-facing-error.js';
+import { availablePlatforms, platformFor, platformNames, platformRegistry } from './platform-registry.js';
+
+describe('the platform registry', () => {
+  it('has an entry for every platform name, and creates the local platform', () => {
+    expect(platformNames).toEqual(['local', 'docker', 'kind', 'cluster']);
+    expect(platformFor('local').name).toBe('local');
+    expect(availablePlatforms().map((p) => p.name)).toEqual(['local']);
+  });
+
+  it('says a platform is not available in this version instead of failing later', () => {
+    expect(platformRegistry.docker.available).toBe(false);
+    expect(() => platformFor('kind')).toThrow(UserFacingError);
+    expect(() => platformFor('kind')).toThrow(/the kind platform is not available in this version/);
+  });
+});
