@@ -1,7 +1,7 @@
 import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
 import { isSameProcessAlive } from '../../core/process/process-identity.js';
 import { loadStackStates, removeStackState } from '../state/stack-state.js';
-import { docker } from './docker-cli.js';
+import { docker, dockerEngineStatus } from './docker-cli.js';
 import { leftByLabel, removeByLabel } from './stack/cleanup-by-label.js';
 import { labelKeys } from './stack/labels.js';
 
@@ -12,10 +12,13 @@ import { labelKeys } from './stack/labels.js';
  */
 export async function cleanupDockerRuns(options: CleanupOptions = {}): Promise<CleanupReport[]> {
   const requested = options.all === true || options.runId !== undefined;
+  const states = loadStackStates().filter((state) => state.platform === 'docker');
+  if (states.length === 0 && !requested) return [];
+  // Without an engine nothing of a run can be running; the records stay for a later `gauntlet down`.
+  if (!(await dockerEngineStatus()).ok) return [];
   const reports: CleanupReport[] = [];
   const recorded = new Set<string>();
-  for (const state of loadStackStates()) {
-    if (state.platform !== 'docker') continue;
+  for (const state of states) {
     recorded.add(state.runId);
     if (options.runId && state.runId !== options.runId) continue;
     const reason = state.detached
