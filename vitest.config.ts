@@ -1,14 +1,50 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests next to the code that start real processes (etcd, k6, toxiproxy, Chromium, a k6 build): they
+ * belong to the integration project even though they live beside their code. A test that starts a real
+ * process belongs in test/ or on this list, so that `--project unit` stays fast and needs no tools.
+ */
+const realProcessTests = [
+  'platforms/local/network/link-proxies.test.ts',
+  'deploy/grafana/dashboards.test.ts',
+  'examples/ci/ci-examples.test.ts',
+  'reports/render/html-report.test.ts',
+  'runner/k6/k6-accuracy.test.ts',
+  'runner/k6/run-k6.test.ts',
+  'runner/k6/scenarios-gateway.test.ts',
+  'tools/k6/ensure-k6.test.ts',
+  'tools/k6/k6-build.test.ts',
+];
+
+const ignored = ['node_modules/**', 'dist/**', '.tools/**'];
+
 // Integration tests start real etcd and real processes; forks (not threads) so that a crashed test file
 // takes its children with it (they run under PR_SET_PDEATHSIG, see core/process/supervised-process.ts).
+// `vitest run` without --project runs both projects (npm test, .ci/run).
 export default defineConfig({
   test: {
     pool: 'forks',
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**', '.tools/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: [...ignored, 'test/**', ...realProcessTests],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts', ...realProcessTests],
+          exclude: ignored,
+        },
+      },
+    ],
   },
 });

@@ -10,8 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionlintStep } from './setup/actionlint.js';
 import { dockerEngineStep, nginxForImagesStep } from './setup/docker.js';
+import { ensurePrivilegedContainers } from './setup/docker-runtime.js';
 import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary } from './setup/format.js';
 import { ensureK6, k6CachePath } from './setup/k6.js';
+import { ensureKindToolchain } from './setup/kind.js';
+import { ensureKindNodeImage } from './setup/kind-node-image.js';
 import { progressReporter } from './setup/progress.js';
 import { ensurePythonPeers } from './setup/python.js';
 import { runStep } from './setup/run-step.js';
@@ -114,6 +117,27 @@ const steps = [
   { name: 'docker engine', run: dockerEngineStep },
   { name: 'nginx for docker images', run: nginxForImagesStep },
 ];
+// Opt-in: real Kubernetes on kind without a registry (tools/kind/README.md). A cold toolchain is a
+// long build at the lowest priority; the node image needs root and a running docker engine.
+if (process.env.GAUNTLET_SETUP_KIND === '1') {
+  steps.push(
+    {
+      name: 'docker --privileged',
+      run: async (options) => ({ status: 'present', note: await ensurePrivilegedContainers(options) }),
+    },
+    {
+      name: 'kind toolchain',
+      run: async (options) => ({
+        status: 'present',
+        path: (await ensureKindToolchain(options)).kubernetesDir,
+      }),
+    },
+    {
+      name: 'kind node image',
+      run: async (options) => ({ status: 'present', note: await ensureKindNodeImage(options) }),
+    },
+  );
+}
 
 const setupStartedMs = Date.now();
 /** @type {StepResult[]} */

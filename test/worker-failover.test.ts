@@ -138,7 +138,15 @@ describe('worker failure', () => {
         body: (await r.json()) as { usage?: { completion_tokens: number } },
       })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // SIGTERM only once the victim holds some of them: on a busy host the first batches can take a while.
+    await waitUntil(
+      'the victim runs some of the requests',
+      async () => {
+        const text = await (await fetch(`${victim.url}/metrics`)).text();
+        return /^gauntlet_worker_running_sequences\S* [1-9]/m.test(text);
+      },
+      10_000,
+    );
     const stopped = victim.kill('SIGTERM');
     const results = await Promise.all(requests);
     await stopped;

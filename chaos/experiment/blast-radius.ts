@@ -1,3 +1,4 @@
+import { etcdMajority } from '../../core/cluster/etcd-quorum.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 import type { Experiment, FaultSpec } from './experiment-schema.js';
 import { candidatesOf, noMatchMessage, scopeOf } from './resolve-targets.js';
@@ -57,7 +58,7 @@ export function rolesWhollyHit(
       case 'etcd-leader':
         return role === 'etcd' && replicas.length <= 1;
       case 'etcd-quorum':
-        return role === 'etcd' && Math.floor(candidates.length / 2) + 1 >= replicas.length;
+        return role === 'etcd' && etcdMajority(candidates.length) >= replicas.length;
       case 'node': {
         const nodes = [...new Set(candidates.map((c) => c.node))];
         const k = count(nodes.length);

@@ -1,3 +1,4 @@
+import { etcdMajority } from '../../core/cluster/etcd-quorum.js';
 import { fieldPath } from '../../core/config/config-error.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 import { faultDefinition, faultRegistry } from '../faults/fault-registry.js';
@@ -78,7 +79,7 @@ function describeTargets(f: FaultSpec, topology: Topology): string {
   if (scope === 'etcd-leader')
     return `the etcd leader at injection time, one of ${pool(candidates.map((c) => c.id))}`;
   if (scope === 'etcd-quorum') {
-    return `${Math.floor(candidates.length / 2) + 1} of ${candidates.length} etcd members, the leader first (${pool(candidates.map((c) => c.id))})`;
+    return `${etcdMajority(candidates.length)} of ${candidates.length} etcd members, the leader first (${pool(candidates.map((c) => c.id))})`;
   }
   if (f.target.pick === 'first') {
     const choice = selectTargets(f, topology);
@@ -123,7 +124,7 @@ function describeBlastRadius(experiment: Experiment, topology: Topology): string
     let hit: string[];
     if (scope === 'etcd-leader') hit = [candidates[0]?.id ?? ''];
     else if (scope === 'etcd-quorum')
-      hit = candidates.slice(0, Math.floor(candidates.length / 2) + 1).map((c) => c.id);
+      hit = candidates.slice(0, etcdMajority(candidates.length)).map((c) => c.id);
     else
       hit = selectTargets(f, topology, {
         leaderId: impliedRole(f) === 'etcd' ? (candidates[0]?.id ?? '') : '',

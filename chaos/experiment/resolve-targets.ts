@@ -1,3 +1,4 @@
+import { etcdMajority } from '../../core/cluster/etcd-quorum.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 import type { TargetScope } from '../faults/fault-definition.js';
 import { faultRegistry } from '../faults/fault-registry.js';
@@ -53,7 +54,7 @@ export function selectTargets(
     return { components: [leader], nodes: [] };
   }
   if (scope === 'etcd-quorum') {
-    const majority = Math.floor(candidates.length / 2) + 1;
+    const majority = etcdMajority(candidates.length);
     return { components: ordered(candidates, 'leader', options).slice(0, majority), nodes: [] };
   }
   if (scope === 'node') {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { etcdMajority } from '../../core/cluster/etcd-quorum.js';
 import type { LinkFaults, LinkToxic } from '../../core/network/link-faults.js';
 import { type ComponentHandle, type ComponentState, isUp, statesOf } from '../../core/platform/component.js';
 import type { StackHandle } from '../../core/platform/platform.js';
@@ -121,7 +122,7 @@ export class StackFaults {
     const members = this.stack.components({ role: 'etcd' });
     const leader = await this.etcdLeader().catch(() => undefined);
     const ordered = [...members.filter((m) => m.id === leader), ...members.filter((m) => m.id !== leader)];
-    const majority = ordered.slice(0, Math.floor(members.length / 2) + 1);
+    const majority = ordered.slice(0, etcdMajority(members.length));
     return this.killMany(
       majority,
       signal,

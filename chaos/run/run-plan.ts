@@ -1,5 +1,5 @@
 import type { StackHandle } from '../../core/platform/platform.js';
-import { seededRandom } from '../../stack/worker/fault-state.js';
+import { mulberry32 } from '../../core/random/prng.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { Experiment } from '../experiment/experiment-schema.js';
 import { validateExperiment } from '../experiment/load-experiment.js';
@@ -66,7 +66,7 @@ export function planRun(experiment: Experiment, options: RunExperimentOptions): 
     maxAbortWindowMs: Math.max(0, ...experiment.abort.map((r) => r.forS * 1000)),
     journal,
     faults,
-    random: seededRandom(experiment.seed ?? stack.config.seed),
+    random: mulberry32(experiment.seed ?? stack.config.seed),
     probe,
   };
 }

@@ -59,7 +59,7 @@ function issueFor(
     // Point at the first unknown key itself, not its parent.
     const key = issue.keys[0];
     if (key !== undefined) path = [...path, key];
-    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowedKeys(knownKeys(schema, issue.path))}`;
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowedKeys(knownKeys(schema, issue.path, data))}`;
   }
   const node = nearestNode(doc, path);
   const offset = node?.range?.[0];
@@ -123,36 +123,84 @@ function allowedKeys(schemaKeys: readonly string[] | undefined): string {
   return schemaKeys && schemaKeys.length > 0 ? schemaKeys.join(', ') : 'see the reference in README.md';
 }
 
-/** The keys an object schema allows at `path`, walking through defaults, optionals and arrays. */
-function knownKeys(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] | undefined {
-  let cur: unknown = schema;
-  const unwrap = () => {
-    for (let i = 0; i < 10; i++) {
-      const def = (cur as { def?: { type?: string; innerType?: unknown; in?: unknown; element?: unknown } })
-        .def;
-      if (!def) return;
-      if (
-        def.type === 'default' ||
-        def.type === 'optional' ||
-        def.type === 'nullable' ||
-        def.type === 'prefault'
-      )
-        cur = def.innerType;
-      else if (def.type === 'pipe') cur = def.in;
-      else return;
-    }
+interface SchemaDef {
+  type?: string;
+  innerType?: unknown;
+  in?: unknown;
+  element?: unknown;
+  options?: readonly unknown[];
+  discriminator?: string;
+}
+
+const defOf = (schema: unknown): SchemaDef | undefined => (schema as { def?: SchemaDef }).def;
+const shapeOf = (schema: unknown): Record<string, unknown> | undefined =>
+  (schema as { shape?: Record<string, unknown> }).shape;
+
+/** Looks through defaults, optionals, nullables, prefaults and pipes to the schema that holds the shape. */
+function unwrapped(schema: unknown): unknown {
+  let cur = schema;
+  for (let i = 0; i < 10; i++) {
+    const def = defOf(cur);
+    if (!def) return cur;
+    if (
+      def.type === 'default' ||
+      def.type === 'optional' ||
+      def.type === 'nullable' ||
+      def.type === 'prefault'
+    )
+      cur = def.innerType;
+    else if (def.type === 'pipe') cur = def.in;
+    else return cur;
+  }
+  return cur;
+}
+
+/**
+ * The member of a union that the data at this point was meant for: by the discriminator's value for a
+ * discriminated union (a fault's `action`), else the one member whose only complaint is unknown keys.
+ */
+function matchedMember(union: unknown, data: unknown): unknown {
+  const def = defOf(union);
+  const options = (def?.options ?? []).map(unwrapped);
+  const discriminator = def?.discriminator;
+  if (discriminator !== undefined && data !== null && typeof data === 'object') {
+    const value = (data as Record<string, unknown>)[discriminator];
+    return options.find((option) => {
+      const tag = shapeOf(option)?.[discriminator] as z.ZodType | undefined;
+      return tag?.safeParse(value).success === true;
+    });
+  }
+  const fits = options.filter((option) => {
+    const result = (option as z.ZodType).safeParse(data);
+    return result.success || result.error.issues.every((issue) => issue.code === 'unrecognized_keys');
+  });
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/**
+ * The keys an object schema allows at `path`, walking through defaults, optionals, arrays and unions (the
+ * member the data at that point matches), so an unknown key under a fault lists that fault's own keys.
+ */
+function knownKeys(schema: z.ZodType, path: ReadonlyArray<PropertyKey>, data: unknown): string[] | undefined {
+  let cur = unwrapped(schema);
+  let value = data;
+  const resolveUnion = () => {
+    if (defOf(cur)?.type === 'union') cur = unwrapped(matchedMember(cur, value));
   };
-  unwrap();
+  resolveUnion();
   for (const part of path) {
-    const def = (cur as { def?: { type?: string; element?: unknown } }).def;
+    const def = defOf(cur);
     if (def?.type === 'array') cur = def.element;
     else {
-      const shape = (cur as { shape?: Record<string, unknown> }).shape;
+      const shape = shapeOf(cur);
       if (!shape) return undefined;
       cur = shape[String(part)];
     }
-    unwrap();
+    value =
+      value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+    cur = unwrapped(cur);
+    resolveUnion();
   }
-  const shape = (cur as { shape?: Record<string, unknown> }).shape;
+  const shape = shapeOf(cur);
   return shape ? Object.keys(shape) : undefined;
 }

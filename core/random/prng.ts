@@ -38,16 +38,25 @@ function fmix(value: number): number {
   return h >>> 0;
 }
 
-/** mulberry32: a uniform generator in [0, 1); small and fast, plenty for load shapes. */
-export function mulberry32(seed: number): () => number {
+/**
+ * mulberry32 as raw 32-bit outputs: the one implementation of the generator. Token streams take these
+ * modulo their vocabulary; everything else wants the floats of `mulberry32`.
+ */
+export function mulberry32Uint32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+}
+
+/** mulberry32: a uniform generator in [0, 1); small and fast, plenty for load shapes. */
+export function mulberry32(seed: number): () => number {
+  const next = mulberry32Uint32(seed);
+  return () => next() / 4294967296;
 }
 
 /** A standard normal draw (Box-Muller); `1 - u` keeps the logarithm away from 0. */

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { mulberry32 } from '../../core/random/prng.js';
 import type { Endpoint } from '../model/kinds.js';
 import type { ErrorKind, RequestSample } from '../model/request-sample.js';
 
@@ -30,18 +31,6 @@ export interface SyntheticSampleOptions {
 
 const DEFAULT_MIX: Record<Endpoint, number> = { infer: 0.4, chat: 0.2, chat_stream: 0.3, completions: 0.1 };
 
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
@@ -51,7 +40,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  * faults that raise error rate and latency in a window. For tests and the collector benchmark.
  */
 export function* syntheticSamples(options: SyntheticSampleOptions): Generator<RequestSample> {
-  const random = rng(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const normal = () => {
     // Box-Muller; 1 - u keeps log() finite.
     const u = 1 - random();

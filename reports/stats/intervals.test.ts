@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../core/random/prng.js';
 import { minSamplesForQuantile, quantileCiRanks, quantileWithCi, wilsonInterval } from './intervals.js';
 import { createLatencyHistogram, recordMs } from './latency-histogram.js';
 import { RankedHistogram } from './ranked-histogram.js';
-
-/** Deterministic uniform numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('percentile confidence intervals by order statistics', () => {
   it('needs enough samples for both ranks to exist', () => {
@@ -28,7 +17,7 @@ describe('percentile confidence intervals by order statistics', () => {
 
   it('covers the true quantile about 95 % of the time', () => {
     // Uniform(0, 1000) ms: the true p90 is 900 ms. 300 trials of 1000 samples.
-    const random = rng(42);
+    const random = mulberry32(42);
     let covered = 0;
     const trials = 300;
     for (let t = 0; t < trials; t++) {

@@ -2,10 +2,10 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headers } from '../protocol/headers.js';
 import { tokenStream } from '../protocol/tokens.js';
-import { type BatcherTestBed, startTestBed, waitFor } from './batcher-test-bed.js';
-import type { FakeWorkerBehavior } from './fake-worker.js';
-import { refusingUrl } from './fake-worker.js';
-import { submitRequest, submitTo } from './submit-client.js';
+import { type BatcherTestBed, startTestBed, waitFor } from '../testing/batcher-test-bed.js';
+import type { FakeWorkerBehavior } from '../testing/fake-worker.js';
+import { refusingUrl } from '../testing/fake-worker.js';
+import { submitRequest, submitTo } from '../testing/submit-client.js';
 
 let bed: BatcherTestBed | undefined;
 afterEach(async () => {

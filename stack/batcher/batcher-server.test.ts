@@ -4,9 +4,9 @@ import { headers } from '../protocol/headers.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
 import { tokenStream } from '../protocol/tokens.js';
 import { StaticRecordSource } from '../runtime/registry-view.js';
+import { type BatcherTestBed, startTestBed, waitFor } from '../testing/batcher-test-bed.js';
+import { submitRequest, submitTo } from '../testing/submit-client.js';
 import { startBatcherServer } from './batcher-server.js';
-import { type BatcherTestBed, startTestBed, waitFor } from './batcher-test-bed.js';
-import { submitRequest, submitTo } from './submit-client.js';
 
 let bed: BatcherTestBed | undefined;
 afterEach(async () => {

@@ -1,14 +1,19 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { batcherSchema } from '../../core/config/cluster-config.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
-import { BodyTooLargeError, readBody, sendJson } from '../runtime/http-util.js';
-import { serveMetrics } from '../runtime/metrics-endpoint.js';
+import {
+  pathOfUrl,
+  probeRoutes,
+  type Routes,
+  routeRequest,
+  startHttpService,
+} from '../runtime/http-service.js';
+import { sendJson } from '../runtime/http-util.js';
 import type { RecordSource } from '../runtime/registry-view.js';
 import { BatchScheduler, type SchedulerStatus } from './batch-scheduler.js';
 import { BatcherMetrics } from './batcher-metrics.js';
-import { parseSubmitRequest } from './submit-request-schema.js';
+import { submitRoute } from './submit-route.js';
 
 export type BatcherConfigInput = z.input<typeof batcherSchema>;
 
@@ -100,99 +105,54 @@ export async function startBatcherServer(options: BatcherServerOptions): Promise
     ...core.status(),
   });
 
-  async function handleSubmit(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (core.isDraining) {
-      metrics.reject('draining');
-      sendJson(res, 503, { error: { code: 'draining', message: `batcher ${options.id} is draining` } });
-      return;
-    }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, settings.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        metrics.reject('bad_request');
-        sendJson(res, 413, { error: { code: 'bad_request', message: error.message } });
-      }
-      // Otherwise the gateway went away mid-body: nobody to answer.
-      return;
-    }
-    const parsed = parseSubmitRequest(raw);
-    if (!parsed.ok) {
-      metrics.reject('bad_request');
-      sendJson(res, 400, { error: { code: 'bad_request', message: parsed.message } });
-      return;
-    }
-    const admitted = core.submit(parsed.request, res);
-    if (admitted.ok) return;
-    metrics.reject(admitted.code);
-    const message =
-      admitted.code === 'queue_full'
-        ? `queue full (${config.max_queue} requests waiting)`
-        : admitted.code === 'no_workers'
-          ? `no live worker for over ${settings.noWorkersGraceMs} ms`
-          : `batcher ${options.id} is draining`;
-    const extra: Record<string, string> =
-      admitted.retryAfterS === undefined ? {} : { 'retry-after': String(admitted.retryAfterS) };
-    sendJson(res, admitted.status, { error: { code: admitted.code, message } }, extra);
-  }
-
-  function route(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
-    const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
-    if (req.method === 'POST' && path === '/v1/submit') {
-      handleSubmit(req, res).catch((error: Error) => {
-        log(`submit failed: ${error.message}`);
-        if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: error.message } });
-        else res.destroy();
-      });
-      return;
-    }
+  const routes: Routes = {
+    ...probeRoutes({
+      health: () => ({ status: 200, body: { ok: true } }),
+      ready: () => {
+        const isReady = ready && !core.isDraining;
+        return { status: isReady ? 200 : 503, body: { ready: isReady, draining: core.isDraining } };
+      },
+      registry: metrics.registry,
+    }),
+    '/v1/status': { GET: (_req, res) => sendJson(res, 200, status()) },
+    '/v1/submit': {
+      POST: submitRoute({
+        batcherId: options.id,
+        maxBodyBytes: settings.maxBodyBytes,
+        maxQueue: config.max_queue,
+        noWorkersGraceMs: settings.noWorkersGraceMs,
+        scheduler: core,
+        metrics,
+      }),
+    },
+  };
+  // The batcher's API is GET apart from submit: another method is refused, an unknown GET is not found.
+  const miss = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (req.method !== 'GET') {
       sendJson(res, 405, { error: { code: 'bad_request', message: `${req.method} ${path} is not allowed` } });
-      return;
+    } else {
+      sendJson(res, 404, { error: { code: 'bad_request', message: `no route ${path}` } });
     }
-    switch (path) {
-      case '/healthz':
-        sendJson(res, 200, { ok: true });
-        return;
-      case '/readyz': {
-        const isReady = ready && !core.isDraining;
-        sendJson(res, isReady ? 200 : 503, { ready: isReady, draining: core.isDraining });
-        return;
-      }
-      case '/metrics':
-        serveMetrics(res, metrics.registry).catch(() => res.destroy());
-        return;
-      case '/v1/status':
-        sendJson(res, 200, status());
-        return;
-      default:
-        sendJson(res, 404, { error: { code: 'bad_request', message: `no route ${path}` } });
-    }
-  }
-
-  const server = createServer({ keepAliveTimeout: 65_000 }, route);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  };
+  const service = await startHttpService({
+    host: settings.host,
+    port: settings.port,
+    handle: routeRequest(routes, { notFound: miss, methodNotAllowed: miss }),
+    onError: (req, res, error) => {
+      log(`${req.method} ${pathOfUrl(req.url)} failed: ${error.message}`);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: error.message } });
+      else res.destroy();
+    },
+    keepAliveTimeoutMs: 65_000,
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = service.url;
   log(`listening on ${url}`);
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
     core.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await service.close();
   }
 
   return {

@@ -11,6 +11,7 @@ import { Registration } from '../runtime/registration.js';
 import { RegistryView } from '../runtime/registry-view.js';
 import { readServiceEnv } from '../runtime/service-env.js';
 import { serviceLogger } from '../runtime/service-log.js';
+import { onShutdownSignals } from '../runtime/shutdown-signals.js';
 import { startBatcherServer } from './batcher-server.js';
 
 /** How long a starting batcher keeps trying to reach etcd before it gives up. */
@@ -75,10 +76,7 @@ async function main(): Promise<void> {
   );
   announceReady(url);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignals(async (signal) => {
     log(`${signal}: draining`);
     await atMost(2_000, registration.update({ ...record, state: 'draining' }));
     await server.drain();
@@ -88,9 +86,7 @@ async function main(): Promise<void> {
     etcd.close();
     log('drained; exiting');
     process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 main().catch((error: Error) => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../core/config/cluster-config.js';
 import type { BatcherRecord } from '../protocol/registry-keys.js';
 import { StaticRecordSource } from '../runtime/registry-view.js';
-import { type FakeBatcher, startFakeBatcher } from './fake-batcher.js';
+import { type FakeBatcher, startFakeBatcher } from '../testing/fake-batcher.js';
 import { type GatewayServer, startGatewayServer } from './gateway-server.js';
 
 /** The routes that vLLM-style peer clients (GuideLLM) probe, and wrong types over HTTP. */

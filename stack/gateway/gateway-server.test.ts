@@ -4,7 +4,12 @@ import { type GatewayConfig, gatewaySchema } from '../../core/config/cluster-con
 import type { BatcherRecord } from '../protocol/registry-keys.js';
 import { estimateTokens, hashSeed, tokenStream, tokenText } from '../protocol/tokens.js';
 import { StaticRecordSource } from '../runtime/registry-view.js';
-import { type FakeBatcher, type FakeBatcherBehavior, refusedUrl, startFakeBatcher } from './fake-batcher.js';
+import {
+  type FakeBatcher,
+  type FakeBatcherBehavior,
+  refusedUrl,
+  startFakeBatcher,
+} from '../testing/fake-batcher.js';
 import { type GatewayServer, startGatewayServer } from './gateway-server.js';
 
 const apiKey = 'test-key-0123456789';

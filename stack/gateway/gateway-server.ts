@@ -1,15 +1,20 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import type { GatewayConfig } from '../../core/config/cluster-config.js';
 import type { BatcherRecord } from '../protocol/registry-keys.js';
+import {
+  probeRoutes,
+  type RouteHandler,
+  type Routes,
+  routeRequest,
+  startHttpService,
+} from '../runtime/http-service.js';
 import { hasBearer, sendJson } from '../runtime/http-util.js';
-import { serveMetrics } from '../runtime/metrics-endpoint.js';
 import type { RecordSource } from '../runtime/registry-view.js';
 import { ApiError, sendApiError } from './api-error.js';
 import { BatcherRouter } from './batcher-router.js';
-import { allowMethods, decodedSegment, pathOf, readJson, unknownRoute, urlHost } from './gateway-http.js';
+import { allowMethods, decodedSegment, pathOf, readJson, unknownRoute } from './gateway-http.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { gatewayVersion } from './gateway-version.js';
 import { abortReasons, proxyInference } from './proxy-inference.js';
@@ -176,49 +181,48 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     });
   }
 
+  // vLLM's and SGLang's conventions, which benchmark clients (GuideLLM) probe before they send load:
+  // an empty 200 while the gateway can route, an empty 503 when it cannot (no routable batcher, or
+  // draining), as vLLM answers 503 when its engine is dead. No API key, as in vLLM.
+  const vllmHealth: RouteHandler = (_req, res) => {
+    res.writeHead(!draining && router.routableCount() > 0 ? 200 : 503, { 'content-length': 0 });
+    res.end();
+  };
+  const version: RouteHandler = (_req, res) => sendJson(res, 200, { version: gatewayVersion() });
+  const routes: Routes = {
+    ...probeRoutes({
+      health: () => ({ status: 200, body: { status: 'ok' } }),
+      ready: () => {
+        const routable = router.routableCount();
+        const ready = !draining && routable > 0;
+        return {
+          status: ready ? 200 : 503,
+          body: { status: ready ? 'ready' : 'not_ready', routableBatchers: routable, draining },
+        };
+      },
+      registry: deps.metrics.registry,
+    }),
+    '/health': { GET: vllmHealth, HEAD: vllmHealth },
+    '/version': { GET: version },
+  };
+
+  /** Everything that is not a probe: the OpenAI-style API and /infer, behind the API key. */
+  async function apiRoute(req: IncomingMessage, res: ServerResponse, path: string, requestId: string) {
+    const apiPath = path === '/infer' || path.startsWith('/v1/');
+    track(res, isInferenceRoute(path) || path === '/v1/models' ? path : apiPath ? 'other' : 'unknown');
+    if (!apiPath) throw unknownRoute(req, path);
+    await handleApi(req, res, path, requestId);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const path = pathOf(req.url);
     try {
-      switch (path) {
-        case '/healthz':
-          allowMethods(req, ['GET', 'HEAD']);
-          sendJson(res, 200, { status: 'ok' });
-          return;
-        case '/readyz': {
-          allowMethods(req, ['GET', 'HEAD']);
-          const routable = router.routableCount();
-          const ready = !draining && routable > 0;
-          sendJson(res, ready ? 200 : 503, {
-            status: ready ? 'ready' : 'not_ready',
-            routableBatchers: routable,
-            draining,
-          });
-          return;
-        }
-        // vLLM's and SGLang's conventions, which benchmark clients (GuideLLM) probe before they send load:
-        // an empty 200 while the gateway can route, an empty 503 when it cannot (no routable batcher, or
-        // draining), as vLLM answers 503 when its engine is dead. No API key, as in vLLM.
-        case '/health': {
-          allowMethods(req, ['GET', 'HEAD']);
-          res.writeHead(!draining && router.routableCount() > 0 ? 200 : 503, { 'content-length': 0 });
-          res.end();
-          return;
-        }
-        case '/version':
-          allowMethods(req, ['GET']);
-          sendJson(res, 200, { version: gatewayVersion() });
-          return;
-        case '/metrics':
-          allowMethods(req, ['GET', 'HEAD']);
-          await serveMetrics(res, deps.metrics.registry);
-          return;
-      }
-      const apiPath = path === '/infer' || path.startsWith('/v1/');
-      track(res, isInferenceRoute(path) || path === '/v1/models' ? path : apiPath ? 'other' : 'unknown');
-      if (!apiPath) throw unknownRoute(req, path);
-      await handleApi(req, res, path, requestId);
+      await routeRequest(routes, {
+        notFound: (_req, _res, apiPath) => apiRoute(req, res, apiPath, requestId),
+        methodNotAllowed: (_req, _res, _path, allowed) => allowMethods(req, allowed),
+      })(req, res, path);
     } catch (error) {
       if (error instanceof ApiError) {
         if (!res.headersSent) sendApiError(res, error);
@@ -235,31 +239,24 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     }
   }
 
-  const server = createServer((req, res) => {
-    void handle(req, res);
+  const service = await startHttpService({
+    host: settings.host ?? '127.0.0.1',
+    port: settings.port ?? 0,
+    handle,
+    // handle answers every error itself; this is the last resort should answering fail.
+    onError: (_req, res) => res.destroy(),
+    // Longer than the keep-alive of typical clients and load generators, so the gateway is not the side
+    // that closes an idle connection just as a request is sent on it.
+    keepAliveTimeoutMs: 65_000,
+    headersTimeoutMs: 66_000,
   });
-  // Longer than the keep-alive of typical clients and load generators, so the gateway is not the side
-  // that closes an idle connection just as a request is sent on it.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port ?? 0, settings.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${urlHost(address.address)}:${address.port}`;
+  const url = service.url;
 
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
       draining = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await stopped;
+      await service.close();
       router.close();
       await agent.destroy();
     })();

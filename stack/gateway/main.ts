@@ -1,6 +1,7 @@
 import { announceReady } from '../runtime/ready-line.js';
 import { readServiceEnv } from '../runtime/service-env.js';
 import { serviceLogger } from '../runtime/service-log.js';
+import { onShutdownSignals } from '../runtime/shutdown-signals.js';
 import { startGatewayService } from './gateway-service.js';
 
 /** The gateway process: `GAUNTLET_SERVICE` in, `GAUNTLET_READY {url,pid}` out once it listens. */
@@ -13,10 +14,7 @@ const service = await startGatewayService(env, { log }).catch((error: Error) => 
 });
 announceReady(service.url);
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
+onShutdownSignals((signal) => {
   log(`${signal}: draining (at most 10 s)`);
   service.stop(10_000).then(
     () => process.exit(0),
@@ -25,6 +23,4 @@ const stop = (signal: string) => {
       process.exit(1);
     },
   );
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+});

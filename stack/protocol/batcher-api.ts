@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { requestFields, resumesBelowMax, resumesBelowMaxIssue } from './request-fields.js';
+
 /**
  * Gateway -> batcher. `POST /v1/submit` with a SubmitRequest.
  * - Before the first token the batcher may still answer with an error status and `{error: {code, message}}`:
@@ -5,18 +8,19 @@
  * - Once the first token exists it answers 200, with the headers below, and NDJSON SubmitEvents. With
  *   `stream: false` it sends one `done` line carrying all tokens.
  */
-export interface SubmitRequest {
-  id: string;
-  promptTokens: number;
-  maxTokens: number;
-  seed: number;
-  stream: boolean;
-  /**
-   * Stream migration at the gateway: the client already has this many tokens from a batcher that died
-   * mid-answer; the new batcher continues the deterministic stream from there (see BatchItem.resumeFrom).
-   */
-  resumeFrom?: number;
-}
+export const submitRequestSchema = z
+  .object({
+    ...requestFields,
+    stream: z.boolean(),
+  })
+  .refine(resumesBelowMax, resumesBelowMaxIssue);
+
+/**
+ * `resumeFrom` is stream migration at the gateway: the client already has this many tokens from a batcher
+ * that died mid-answer; the new batcher continues the deterministic stream from there (see
+ * BatchItem.resumeFrom). Extra fields are ignored for forward compatibility.
+ */
+export type SubmitRequest = z.infer<typeof submitRequestSchema>;
 
 export type SubmitEvent =
   | { t: 'tok'; k: number[] }

@@ -1,3 +1,5 @@
+import { hashString, mulberry32Uint32 } from '../../core/random/prng.js';
+
 /**
  * Deterministic simulated tokens. A request's output is a pure function of its seed, so two runs with the
  * same seed produce the same text, and a report can be reproduced byte for byte.
@@ -19,27 +21,14 @@ export function tokenText(tokenId: number): string {
   return `${words[tokenId % words.length]} `;
 }
 
-/** mulberry32: small, fast, good enough for synthetic tokens; seeded per request. */
+/** Token ids of one request's deterministic stream (mulberry32), seeded per request. */
 export function tokenStream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % words.length;
-  };
+  const next = mulberry32Uint32(seed);
+  return () => next() % words.length;
 }
 
-/** FNV-1a of a string: the default seed of a request is the hash of its prompt. */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** The default seed of a request is the FNV-1a hash of its prompt (the project's one string hash). */
+export const hashSeed: (text: string) => number = hashString;
 
 /** Prompt length in tokens, by OpenAI's rule of thumb of about 4 characters a token. */
 export function estimateTokens(text: string): number {

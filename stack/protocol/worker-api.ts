@@ -1,25 +1,26 @@
+import { z } from 'zod';
+import { requestFields, resumesBelowMax, resumesBelowMaxIssue } from './request-fields.js';
+
 /**
  * Batcher -> worker. `POST /v1/batch` with a BatchRequest; the answer is `application/x-ndjson`, one
  * WorkerEvent a line, ending when every item is done or failed. One `step` line carries the tokens that
  * one model step produced for all sequences of this batch, so a batch of 32 costs one line a step.
  */
-export interface BatchItem {
-  id: string;
-  promptTokens: number;
-  maxTokens: number;
-  seed: number;
-  /**
-   * Request migration: this many of the request's tokens were already delivered by a worker that failed.
-   * The new worker prefills prompt + those tokens, and continues the deterministic stream from there, so a
-   * stream survives its worker's death with a stall instead of a cut.
-   */
-  resumeFrom?: number;
-}
+export const batchItemSchema = z.object(requestFields).refine(resumesBelowMax, resumesBelowMaxIssue);
 
-export interface BatchRequest {
-  batchId: string;
-  items: BatchItem[];
-}
+export const batchRequestSchema = z.object({
+  batchId: z.string().min(1).max(200),
+  items: z.array(batchItemSchema).min(1).max(4096),
+});
+
+/**
+ * One sequence of a batch. `resumeFrom` is request migration: this many of the request's tokens were
+ * already delivered by a worker that failed. The new worker prefills prompt + those tokens, and continues
+ * the deterministic stream from there, so a stream survives its worker's death with a stall instead of a cut.
+ */
+export type BatchItem = z.infer<typeof batchItemSchema>;
+
+export type BatchRequest = z.infer<typeof batchRequestSchema>;
 
 export type WorkerErrorCode =
   | 'kv_cache_exhausted'

@@ -77,18 +77,3 @@ export class FaultState {
     for (const listener of this.listeners) listener(next, previous);
   }
 }
-
-/**
- * mulberry32 as floats in [0, 1): the worker's own PRNG for fault decisions (errorRate), seeded from the
- * cluster seed and the worker id so that a run with the same config fails the same sequences.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,6 +4,7 @@ import { announceReady } from '../runtime/ready-line.js';
 import { Registration } from '../runtime/registration.js';
 import { readServiceEnv } from '../runtime/service-env.js';
 import { serviceLogger } from '../runtime/service-log.js';
+import { onShutdownSignals } from '../runtime/shutdown-signals.js';
 import { startWorkerServer } from './worker-server.js';
 
 /**
@@ -70,10 +71,7 @@ async function main(): Promise<void> {
   );
   announceReady(url);
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignals(async (signal) => {
     log(`${signal}: draining`);
     const active = registration;
     await active?.update({ ...record, state: 'draining' }).catch((error: Error) => {
@@ -86,9 +84,7 @@ async function main(): Promise<void> {
     etcd.close();
     log('drained and deregistered; exiting');
     process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((error: Error) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { workerSchema } from '../../core/config/cluster-config.js';
+import { mulberry32 } from '../../core/random/prng.js';
 import type { BatchItem, WorkerEvent } from '../protocol/worker-api.js';
-import { FaultState, seededRandom } from './fault-state.js';
+import { FaultState } from './fault-state.js';
 import { decodeStepMs, prefillMs } from './latency-model.js';
 import { type BatchSink, Scheduler, type SchedulerClock, type StepPhase } from './scheduler.js';
 
@@ -173,7 +174,7 @@ describe('scheduler', () => {
         worker: workerSchema.parse({}),
         clock,
         faults,
-        random: seededRandom(seed),
+        random: mulberry32(seed),
       });
       const { sink, events } = recorder(clock);
       scheduler.submit(

@@ -1,46 +1,27 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { type WorkerConfig, workerSchema } from '../../core/config/cluster-config.js';
-import { headers } from '../protocol/headers.js';
+import { mulberry32 } from '../../core/random/prng.js';
 import { hashSeed } from '../protocol/tokens.js';
-import type { BatchRequest, WorkerErrorCode } from '../protocol/worker-api.js';
-import { BodyTooLargeError, hasBearer, readBody, sendJson } from '../runtime/http-util.js';
-import { serveMetrics } from '../runtime/metrics-endpoint.js';
-import { FaultState, gpuFaultsSchema, seededRandom } from './fault-state.js';
-import { type BatchSink, Scheduler, type SchedulerClock } from './scheduler.js';
+import {
+  probeRoutes,
+  type RouteHandler,
+  type Routes,
+  routeRequest,
+  startHttpService,
+} from '../runtime/http-service.js';
+import { sendJson } from '../runtime/http-util.js';
+import { batchRoute } from './batch-route.js';
+import { faultAdminRoute } from './fault-admin-route.js';
+import { FaultState } from './fault-state.js';
+import { Scheduler, type SchedulerClock } from './scheduler.js';
+import { workerError } from './worker-error.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 /**
  * The simulated GPU worker's HTTP surface (node:http): `POST /v1/batch` streams NDJSON WorkerEvents,
  * health, readiness, metrics and status endpoints, and the token-protected fault admin API.
  */
-
-export const batchRequestSchema = z.object({
-  batchId: z.string().min(1).max(200),
-  items: z
-    .array(
-      z
-        .object({
-          id: z.string().min(1).max(256),
-          promptTokens: z.number().int().min(1).max(10_000_000),
-          maxTokens: z.number().int().min(1).max(1_000_000),
-          seed: z
-            .number()
-            .int()
-            .min(0)
-            .max(2 ** 32 - 1),
-          resumeFrom: z.number().int().min(0).max(1_000_000).optional(),
-        })
-        .refine((item) => (item.resumeFrom ?? 0) < item.maxTokens, {
-          message: 'resumeFrom must be below maxTokens',
-          path: ['resumeFrom'],
-        }),
-    )
-    .min(1)
-    .max(4096),
-});
 
 const settingsSchema = z.object({
   id: z.string().min(1).max(200),
@@ -118,18 +99,6 @@ const killSelf = () => {
   process.kill(process.pid, 'SIGKILL');
 };
 
-function errorBody(
-  code: WorkerErrorCode | 'not_found' | 'method_not_allowed' | 'unauthorized',
-  message: string,
-) {
-  return { code, message };
-}
-
-function listeningUrl(host: string, port: number): string {
-  if (host === '0.0.0.0' || host === '::') return `http://127.0.0.1:${port}`;
-  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
-}
-
 export async function startWorkerServer(options: WorkerServerOptions): Promise<WorkerServer> {
   const settings = settingsSchema.parse({
     id: options.id,
@@ -153,7 +122,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   const scheduler = new Scheduler({
     worker,
     faults,
-    random: seededRandom((settings.seed ^ hashSeed(settings.id)) >>> 0),
+    random: mulberry32((settings.seed ^ hashSeed(settings.id)) >>> 0),
     gpuIndex: settings.gpuIndex,
     clock: options.clock,
     observer: metrics.observer,
@@ -170,190 +139,61 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
     draining,
   });
 
-  async function handleBatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, settings.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, errorBody('bad_request', error.message), { connection: 'close' });
-        return;
-      }
-      throw error;
-    }
-    let request: BatchRequest;
-    try {
-      const parsed = batchRequestSchema.safeParse(JSON.parse(raw.toString('utf8')));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-        sendJson(res, 400, errorBody('bad_request', `${where}${issue?.message ?? 'invalid batch'}`));
-        return;
-      }
-      request = parsed.data;
-    } catch {
-      sendJson(res, 400, errorBody('bad_request', 'body is not JSON'));
-      return;
-    }
-    if (draining || closing) {
-      metrics.rejected('draining', request.items.length);
-      sendJson(res, 503, errorBody('draining', 'worker is draining; send this batch elsewhere'));
-      return;
-    }
-    if (res.destroyed) return;
-    res.writeHead(200, {
-      'content-type': 'application/x-ndjson',
-      'cache-control': 'no-store',
-      [headers.workerId]: settings.id,
-    });
-    res.flushHeaders();
-    metrics.batchAccepted();
-    let ended = false;
-    const sink: BatchSink = {
-      write: (line) => {
-        res.write(line);
+  const refusing = () => draining || closing !== undefined;
+  const sendStatus: RouteHandler = (_req, res) => sendJson(res, 200, status());
+  const routes: Routes = {
+    ...probeRoutes({
+      health: () => ({ status: 200, body: { status: 'ok' } }),
+      ready: () => {
+        const isReady = ready && !refusing();
+        return {
+          status: isReady ? 200 : 503,
+          body: { status: isReady ? 'ready' : draining ? 'draining' : 'not_ready' },
+        };
       },
-      end: () => {
-        ended = true;
-        res.end();
+      registry: metrics.registry,
+    }),
+    '/v1/status': { GET: sendStatus, HEAD: sendStatus },
+    '/v1/batch': {
+      POST: batchRoute({
+        workerId: settings.id,
+        maxBodyBytes: settings.maxBodyBytes,
+        scheduler,
+        metrics,
+        refusing,
+      }),
+    },
+    '/admin/faults': { '*': faultAdminRoute({ faults, adminTokens, onCrash, log }) },
+  };
+  const service = await startHttpService({
+    host: settings.host,
+    port: settings.port,
+    handle: routeRequest(routes, {
+      notFound: (req, res, path) => {
+        req.resume();
+        sendJson(res, 404, workerError('not_found', `no ${req.method ?? 'GET'} ${path}`));
       },
-    };
-    const handle = scheduler.submit(request.items, sink);
-    // The batcher went away (or timed out on us): its sequences stop and their KV is freed.
-    res.on('close', () => {
-      if (!ended) handle.cancel();
-    });
-  }
-
-  async function handleFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hasBearer(req, adminTokens)) {
-      req.resume();
-      sendJson(
-        res,
-        401,
-        errorBody('unauthorized', 'admin endpoints need Authorization: Bearer <admin token>'),
-        {
-          'www-authenticate': 'Bearer',
-        },
-      );
-      return;
-    }
-    if (req.method === 'GET') {
-      sendJson(res, 200, faults.snapshot());
-      return;
-    }
-    if (req.method === 'DELETE') {
-      req.resume();
-      faults.clear();
-      log('faults cleared');
-      sendJson(res, 200, faults.snapshot());
-      return;
-    }
-    if (req.method !== 'POST') {
-      req.resume();
-      sendJson(res, 405, errorBody('method_not_allowed', 'use GET, POST or DELETE'), {
-        allow: 'GET, POST, DELETE',
-      });
-      return;
-    }
-    let body: unknown;
-    try {
-      const raw = await readBody(req, 64 * 1024);
-      body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-    } catch {
-      sendJson(res, 400, errorBody('bad_request', 'body must be a JSON GpuFaults object of at most 64 KiB'));
-      return;
-    }
-    const parsed = gpuFaultsSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      sendJson(res, 400, errorBody('bad_request', `${where}${issue?.message ?? 'invalid faults'}`));
-      return;
-    }
-    if (parsed.data.crash) {
-      log('fault injected: crash; killing the process');
-      res.on('finish', () => setImmediate(onCrash));
-      sendJson(res, 202, { crashing: true });
-      return;
-    }
-    const active = faults.merge(parsed.data);
-    log(`faults now ${JSON.stringify(active)}`);
-    sendJson(res, 200, active);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    const method = req.method ?? 'GET';
-    if (path === '/v1/batch') {
-      if (method === 'POST') return handleBatch(req, res);
-      req.resume();
-      sendJson(res, 405, errorBody('method_not_allowed', 'use POST'), { allow: 'POST' });
-      return;
-    }
-    if (path === '/admin/faults') return handleFaults(req, res);
-    if (method !== 'GET' && method !== 'HEAD') {
-      req.resume();
-      sendJson(res, 404, errorBody('not_found', `no ${method} ${path}`));
-      return;
-    }
-    switch (path) {
-      case '/healthz':
-        sendJson(res, 200, { status: 'ok' });
-        return;
-      case '/readyz': {
-        const isReady = ready && !draining && !closing;
-        sendJson(res, isReady ? 200 : 503, {
-          status: isReady ? 'ready' : draining ? 'draining' : 'not_ready',
+      methodNotAllowed: (req, res, path, allowed) => {
+        // Only the batch route answers 405; elsewhere an unknown method is an unknown route.
+        if (path !== '/v1/batch') {
+          sendJson(res, 404, workerError('not_found', `no ${req.method ?? 'GET'} ${path}`));
+          return;
+        }
+        sendJson(res, 405, workerError('method_not_allowed', `use ${allowed.join(', ')}`), {
+          allow: allowed.join(', '),
         });
-        return;
-      }
-      case '/metrics':
-        await serveMetrics(res, metrics.registry);
-        return;
-      case '/v1/status':
-        sendJson(res, 200, status());
-        return;
-      default:
-        sendJson(res, 404, errorBody('not_found', `no ${method} ${path}`));
-    }
-  }
-
-  // Connections and their responses in progress, so close() can cut idle connections at once (Node's own
-  // closeIdleConnections misses a connection on which no request has arrived yet).
-  const connections = new Set<Socket>();
-  const activeResponses = new Map<Socket, number>();
-  const server = createServer({ noDelay: true }, (req, res) => {
-    const socket = req.socket;
-    activeResponses.set(socket, (activeResponses.get(socket) ?? 0) + 1);
-    res.once('close', () => activeResponses.set(socket, (activeResponses.get(socket) ?? 1) - 1));
-    handle(req, res).catch((error: Error) => {
+      },
+    }),
+    onError: (req, res, error) => {
       log(`request ${req.method} ${req.url} failed: ${error.message}`);
       if (!res.headersSent && !res.destroyed)
         sendJson(res, 500, { code: 'internal', message: error.message });
       else res.destroy();
-    });
+    },
+    // Responses just ended get a moment to flush; connections still open after that are cut.
+    closeGraceMs: 1_000,
   });
-
-  server.on('connection', (socket: Socket) => {
-    connections.add(socket);
-    socket.once('close', () => {
-      connections.delete(socket);
-      activeResponses.delete(socket);
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = listeningUrl(settings.host, port);
+  const { url, port } = service;
 
   async function drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
     draining = true;
@@ -374,15 +214,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   function close(): Promise<void> {
     closing ??= (async () => {
       scheduler.close();
-      await new Promise<void>((resolve) => {
-        // Responses just ended get a moment to flush; connections still open after that are cut.
-        const force = setTimeout(() => server.closeAllConnections(), 1_000);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        for (const socket of connections) if (!activeResponses.get(socket)) socket.destroy();
-      });
+      await service.close();
     })();
     return closing;
   }

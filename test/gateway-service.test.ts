@@ -4,12 +4,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterConfigSchema, resolveTopology } from '../../core/config/cluster-config.js';
-import { batcherKey } from '../protocol/registry-keys.js';
-import { createEtcdClient } from '../runtime/etcd-client.js';
-import type { ServiceEnv } from '../runtime/service-env.js';
-import { startFakeBatcher } from './fake-batcher.js';
-import { startGatewayService } from './gateway-service.js';
+import { clusterConfigSchema, resolveTopology } from '../core/config/cluster-config.js';
+import { startGatewayService } from '../stack/gateway/gateway-service.js';
+import { batcherKey } from '../stack/protocol/registry-keys.js';
+import { createEtcdClient } from '../stack/runtime/etcd-client.js';
+import type { ServiceEnv } from '../stack/runtime/service-env.js';
+import { startFakeBatcher } from '../stack/testing/fake-batcher.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,6 +1,10 @@
+import {
+  type BatcherConfigInput,
+  type BatcherServer,
+  startBatcherServer,
+} from '../batcher/batcher-server.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
 import { StaticRecordSource } from '../runtime/registry-view.js';
-import { type BatcherConfigInput, type BatcherServer, startBatcherServer } from './batcher-server.js';
 import { type FakeWorker, type FakeWorkerOptions, startFakeWorker } from './fake-worker.js';
 
 export interface BatcherTestBed {

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * The fields a request carries on both hops (gateway -> batcher submit, batcher -> worker batch), defined
+ * once so that the two validators cannot drift apart again.
+ *
+ * promptTokens is at least 1: the gateway estimates every prompt at one token or more (an empty prompt
+ * still costs the prefill of its start token), and the worker cannot prefill nothing. A batcher that
+ * accepted 0 would admit a request that every worker then refuses with bad_request, turning the client's
+ * clear 400 into a late worker failure.
+ */
+export const requestFields = {
+  id: z.string().min(1).max(256),
+  promptTokens: z.number().int().min(1).max(10_000_000),
+  maxTokens: z.number().int().min(1).max(1_000_000),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  resumeFrom: z.number().int().min(0).max(1_000_000).optional(),
+};
+
+/** A resumed stream continues below its limit; resuming at or past maxTokens has nothing left to send. */
+export function resumesBelowMax(item: { resumeFrom?: number | undefined; maxTokens: number }): boolean {
+  return (item.resumeFrom ?? 0) < item.maxTokens;
+}
+
+export const resumesBelowMaxIssue = { message: 'resumeFrom must be below maxTokens', path: ['resumeFrom'] };

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headers } from '../protocol/headers.js';
+import { parseWireMessage } from '../protocol/parse-wire-message.js';
+import { batchRequestSchema } from '../protocol/worker-api.js';
+import { BodyTooLargeError, readBody, sendJson } from '../runtime/http-util.js';
+import type { BatchSink, Scheduler } from './scheduler.js';
+import { workerError } from './worker-error.js';
+import type { WorkerMetrics } from './worker-metrics.js';
+
+export interface BatchRouteDeps {
+  workerId: string;
+  maxBodyBytes: number;
+  scheduler: Scheduler;
+  metrics: Pick<WorkerMetrics, 'rejected' | 'batchAccepted'>;
+  /** True once the worker drains or closes: new batches go elsewhere. */
+  refusing: () => boolean;
+}
+
+/** `POST /v1/batch`: validates the batch and streams its WorkerEvents as NDJSON while the scheduler runs it. */
+export function batchRoute(deps: BatchRouteDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, deps.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, workerError('bad_request', error.message), { connection: 'close' });
+        return;
+      }
+      throw error;
+    }
+    const parsed = parseWireMessage(batchRequestSchema, raw);
+    if (!parsed.ok) {
+      sendJson(res, 400, workerError('bad_request', parsed.message));
+      return;
+    }
+    const request = parsed.value;
+    if (deps.refusing()) {
+      deps.metrics.rejected('draining', request.items.length);
+      sendJson(res, 503, workerError('draining', 'worker is draining; send this batch elsewhere'));
+      return;
+    }
+    if (res.destroyed) return;
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson',
+      'cache-control': 'no-store',
+      [headers.workerId]: deps.workerId,
+    });
+    res.flushHeaders();
+    deps.metrics.batchAccepted();
+    let ended = false;
+    const sink: BatchSink = {
+      write: (line) => {
+        res.write(line);
+      },
+      end: () => {
+        ended = true;
+        res.end();
+      },
+    };
+    const handle = deps.scheduler.submit(request.items, sink);
+    // The batcher went away (or timed out on us): its sequences stop and their KV is freed.
+    res.on('close', () => {
+      if (!ended) handle.cancel();
+    });
+  };
+}

@@ -1,0 +1,3 @@
+module gauntlet.local/tools/kind/runc-capfix
+
+go 1.24.0
