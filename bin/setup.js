@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionlintStep } from './setup/actionlint.js';
+import { dockerEngineStep, nginxForImagesStep } from './setup/docker.js';
 import { ensurePrivilegedContainers } from './setup/docker-runtime.js';
 import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary } from './setup/format.js';
 import { ensureK6, k6CachePath } from './setup/k6.js';
@@ -113,6 +114,8 @@ const steps = [
   { name: 'prometheus', run: ensurePrometheus },
   { name: 'python peer clients', run: ensurePythonPeers },
   { name: 'actionlint', run: actionlintStep },
+  { name: 'docker engine', run: dockerEngineStep },
+  { name: 'nginx for docker images', run: nginxForImagesStep },
 ];
 // Opt-in: real Kubernetes on kind without a registry (tools/kind/README.md). A cold toolchain is a
 // long build at the lowest priority; the node image needs root and a running docker engine.

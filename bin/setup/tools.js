@@ -24,7 +24,7 @@ let aptUpdated = false;
  * @param {string} expected how long it usually takes, for the progress line
  * @param {StepOptions} options
  */
-async function aptInstall(packages, why, expected, options) {
+export async function aptInstall(packages, why, expected, options) {
   const command = `apt-get install -y ${packages.join(' ')}`;
   if (!onPath('apt-get')) throw new Error(`${why}: install ${packages.join(', ')} with your package manager`);
   if (!isRoot)
@@ -36,11 +36,18 @@ async function aptInstall(packages, why, expected, options) {
     await runStep('apt-get update', 'apt-get', ['update', '-qq'], { ...options, env });
     aptUpdated = true;
   }
-  await runStep(`apt-get install ${packages.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...packages], {
-    ...options,
-    env,
-    expected,
-  });
+  // Another apt (a second setup, unattended upgrades) may hold the dpkg lock: wait for it, bounded.
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
+  await runStep(
+    `apt-get install ${packages.join(' ')}`,
+    'apt-get',
+    ['install', '-y', '-qq', ...lockWait, ...packages],
+    {
+      ...options,
+      env,
+      expected,
+    },
+  );
 }
 
 /** "etcd Version: 3.4.23" -> "3.4.23" */

@@ -1,0 +1,55 @@
+import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
+import { isSameProcessAlive } from '../../core/process/process-identity.js';
+import { loadStackStates, removeStackState } from '../state/stack-state.js';
+import { docker, dockerEngineStatus } from './docker-cli.js';
+import { leftByLabel, removeByLabel } from './stack/cleanup-by-label.js';
+import { labelKeys } from './stack/labels.js';
+
+/**
+ * `gauntlet down` for docker runs: a detached run, a run whose harness died, or (with `all` or `runId`) any
+ * run is removed by its label. With `all`, runs labelled on the engine but without a record (a harness
+ * killed between creating a container and recording the run) are removed too.
+ */
+export async function cleanupDockerRuns(options: CleanupOptions = {}): Promise<CleanupReport[]> {
+  const requested = options.all === true || options.runId !== undefined;
+  const states = loadStackStates().filter((state) => state.platform === 'docker');
+  if (states.length === 0 && !requested) return [];
+  // Without an engine nothing of a run can be running; the records stay for a later `gauntlet down`.
+  if (!(await dockerEngineStatus()).ok) return [];
+  const reports: CleanupReport[] = [];
+  const recorded = new Set<string>();
+  for (const state of states) {
+    recorded.add(state.runId);
+    if (options.runId && state.runId !== options.runId) continue;
+    const reason = state.detached
+      ? 'detached'
+      : !state.owner || !isSameProcessAlive(state.owner)
+        ? 'orphaned'
+        : requested
+          ? 'requested'
+          : undefined;
+    if (!reason) continue;
+    const stopped = await leftByLabel(state.runId);
+    await removeByLabel(state.runId);
+    removeStackState(state.runId);
+    reports.push({ runId: state.runId, platform: 'docker', stopped, reason });
+  }
+  if (requested) {
+    for (const runId of await labelledRuns()) {
+      if (recorded.has(runId) || (options.runId && runId !== options.runId)) continue;
+      const stopped = await leftByLabel(runId);
+      await removeByLabel(runId);
+      reports.push({ runId, platform: 'docker', stopped, reason: 'requested' });
+    }
+  }
+  return reports;
+}
+
+async function labelledRuns(): Promise<string[]> {
+  const format = `{{index .Labels "${labelKeys.run}"}}`;
+  const [containers, networks] = await Promise.all([
+    docker(['ps', '-a', '--filter', `label=${labelKeys.run}`, '--format', format]),
+    docker(['network', 'ls', '--filter', `label=${labelKeys.run}`, '--format', format]),
+  ]);
+  return [...new Set(`${containers}\n${networks}`.split('\n').filter((id) => id.trim() !== ''))];
+}

@@ -1,0 +1,120 @@
+import type { ClusterConfig } from '../../../core/config/cluster-config.js';
+import type { LinkFaults } from '../../../core/network/link-faults.js';
+import {
+  type ComponentHandle,
+  type ComponentSelector,
+  matches,
+  type StackDescription,
+  type StackHandle,
+} from '../../../core/platform/platform.js';
+import { identityOf } from '../../../core/process/process-identity.js';
+import { removeStackState, saveStackState } from '../../state/stack-state.js';
+import { removeByLabel } from './cleanup-by-label.js';
+import type { DockerComponent } from './docker-component.js';
+
+/** A stack whose components are containers on one network of its own, all labelled with the run id. */
+export class DockerStack implements StackHandle {
+  readonly platform = 'docker' as const;
+  readonly links: LinkFaults | undefined = undefined;
+  gatewayUrl = '';
+  etcdEndpoints: string[] = [];
+  private readonly all: DockerComponent[] = [];
+  private readonly stopHooks: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(
+    readonly runId: string,
+    readonly config: ClusterConfig,
+    readonly runDir: string,
+    readonly apiKey: string,
+    readonly adminToken: string,
+    private readonly detached: boolean,
+  ) {}
+
+  /**
+   * Records the run for `gauntlet down`: a detached stack, or one whose owner died, is removed by its label
+   * (the record names no processes; the engine knows the containers).
+   */
+  saveState(): void {
+    if (this.stopped) return;
+    saveStackState({
+      runId: this.runId,
+      platform: 'docker',
+      detached: this.detached,
+      owner: identityOf(process.pid),
+      createdAt: new Date().toISOString(),
+      runDir: this.runDir,
+      ...(this.gatewayUrl ? { gateway: this.gatewayUrl } : {}),
+      apiKey: this.apiKey,
+      components: [],
+      helpers: [],
+    });
+  }
+
+  add(component: DockerComponent): void {
+    this.all.push(component);
+  }
+
+  /** Components start in parallel and are added as each gets ready; list them in the plan's order. */
+  orderAs(ids: string[]): void {
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    this.all.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+  }
+
+  onDown(hook: () => void): void {
+    this.stopHooks.push(hook);
+  }
+
+  dockerComponents(): DockerComponent[] {
+    return [...this.all];
+  }
+
+  components(selector?: ComponentSelector): ComponentHandle[] {
+    return this.all.filter((c) => matches(c, selector));
+  }
+
+  component(id: string): ComponentHandle {
+    const found = this.all.find((c) => c.id === id);
+    if (!found) throw new Error(`no component "${id}"; components: ${this.all.map((c) => c.id).join(', ')}`);
+    return found;
+  }
+
+  nodes(): string[] {
+    return [...new Set(this.all.map((c) => c.node))];
+  }
+
+  describe(): StackDescription {
+    return {
+      runId: this.runId,
+      platform: 'docker',
+      gateway: this.gatewayUrl,
+      apiKey: this.apiKey,
+      runDir: this.runDir,
+      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
+    };
+  }
+
+  /** No fault proxies on this platform: the harness reaches every container at its own address. */
+  async reach(url: string): Promise<string> {
+    return url;
+  }
+
+  /**
+   * Services get a 1 s SIGTERM grace (they drain what is in flight) while etcd is removed at once (its data
+   * is thrown away, and a service that cannot deregister is cut off by the grace anyway); then everything
+   * labelled with the run (containers, network, volumes) is removed, also what a failed bring-up created
+   * before this object knew of it.
+   */
+  async down(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const hook of this.stopHooks) hook();
+    await Promise.allSettled(this.all.map((c) => (c.role === 'etcd' ? c.kill('SIGKILL') : c.stop(1))));
+    await removeByLabel(this.runId);
+    removeStackState(this.runId);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down();
+  }
+}
