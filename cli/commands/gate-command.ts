@@ -12,7 +12,7 @@ import { writeReports } from '../../reports/render/write-reports.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
-import { defaultEndpointMix, defaultMaxTokens, resolveTarget } from './run-command.js';
+import { defaultEndpointMix, defaultMaxTokens, resolveMix, resolveTarget } from './run-command.js';
 
 interface GateFlags {
   platform?: PlatformName;
@@ -23,7 +23,7 @@ interface GateFlags {
   rate: number;
   seed: number;
   slos?: string;
-  mix: string;
+  mix?: string;
   maxTokens: number;
   out: string;
   progress: boolean;
@@ -45,7 +45,10 @@ export function registerGate(program: Command): void {
     .option('--rate <n>', 'the rated request rate per second', positiveNumber('--rate', 100_000), 25)
     .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)
     .option('--slos <file>', "SLO file (default: the suite's)")
-    .option('--mix <mix>', 'endpoint shares', defaultEndpointMix)
+    .option(
+      '--mix <mix>',
+      `endpoint shares (default: ${defaultEndpointMix}, or the OpenAI routes for a --target without /infer)`,
+    )
     .option(
       '--max-tokens <n>',
       'output tokens a request',
@@ -63,11 +66,13 @@ export function registerGate(program: Command): void {
       }
       const target = resolveTarget(flags);
       const slos = loadSloFile(flags.slos ?? suite.sloFile);
+      const mix = await resolveMix(flags.mix, target, undefined, (m) => process.stderr.write(`${m}\n`));
       const parts = suite.parts({
         rate: flags.rate,
         seed: flags.seed,
-        endpointMix: flags.mix,
+        endpointMix: mix,
         maxTokens: flags.maxTokens,
+        slos,
       });
       const interrupt = listenForInterrupt();
       try {
@@ -81,7 +86,7 @@ export function registerGate(program: Command): void {
             suite: suite.name,
             rate: flags.rate,
             seed: flags.seed,
-            mix: flags.mix,
+            mix,
             maxTokens: flags.maxTokens,
             parts,
           },

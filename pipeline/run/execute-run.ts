@@ -12,6 +12,7 @@ import type { Slo } from '../../reports/slo/slo-schema.js';
 import { MetricsScraper } from '../../runner/collectors/metrics-scraper.js';
 import { K6LoadDriver, scenarioEnv } from '../../runner/load/k6-load-driver.js';
 import type { LoadDriver, LoadOutcome, LoadPlan, LoadRun } from '../../runner/load/load-driver.js';
+import { LoadGeneratorError } from '../../runner/load/load-generator-error.js';
 import { phaseDurationS } from '../../scenarios/lib/arrival-schedule.ts';
 import { scenarioShape } from '../../scenarios/lib/scenario-plans.ts';
 import { ProgressDisplay } from './progress-display.js';
@@ -141,9 +142,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
       }
       scenarios.push(scenarioRecord(part.scenario, shape, outcome, collector.result()));
       notes.push(...outcome.warnings.map((w) => `${part.scenario}: ${w}`));
-      if (outcome.failure)
-        notes.push(`${part.scenario}: the load generator failed: ${outcome.failure.split('\n')[0]}`);
       if (options.interrupt?.received) throw new InterruptedError();
+      if (outcome.failure) {
+        throw new LoadGeneratorError(
+          `${part.scenario}: the load generator failed: ${outcome.failure}\n(the reports in ${options.outDir} hold what was measured, marked incomplete)`,
+        );
+      }
       if (outcome.aborted && outcome.abortReason !== 'thresholds') {
         complete = false;
         notes.push(`${part.scenario}: the load ended early (${outcome.abortReason ?? 'unknown reason'})`);
@@ -154,7 +158,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     complete = false;
     if (error instanceof InterruptedError)
       notes.push(`interrupted by ${options.interrupt?.received ?? 'a signal'}`);
-    else {
+    else if (error instanceof LoadGeneratorError) {
+      failure = error;
+      notes.push(error.message.split('\n')[0] ?? error.message);
+    } else {
       failure = error;
       notes.push(`the run failed: ${(error as Error).message.split('\n')[0]}`);
     }
