@@ -255,6 +255,18 @@ describe('evaluateSlos', () => {
     );
     // Errors are still errors: the error rate is judged as usual.
     expect(evaluation.slos[1]?.verdict).toBe('pass');
+    // Not even a violation counts: the host's CPU, not the stack, set that latency (a lagging generator
+    // alongside changes nothing).
+    const slow = collectSynthetic({ samples: 10_000, seed: 13, errorRate: 0, latencyScale: 6 });
+    const starved = evaluateSlos(
+      [inferP99],
+      slow,
+      { ...onSchedule(slow), droppedIterations: 500 },
+      { hostOverloads },
+    );
+    expect(starved.slos[0]).toMatchObject({ verdict: 'inconclusive' });
+    expect(starved.slos[0]?.reason).toMatch(/host was overloaded/);
+    expect(evaluateSlos([inferP99], slow, onSchedule(slow)).slos[0]?.verdict).toBe('fail');
     // A window that does not overlap the overload is judged as usual.
     const later: Slo = { ...inferP99, id: 'later', scope: { window: { fromS: 20, toS: 50 } } };
     expect(evaluateSlos([later], result, onSchedule(result), { hostOverloads }).slos[0]?.verdict).toBe(

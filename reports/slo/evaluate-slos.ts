@@ -178,7 +178,28 @@ function scenarioSamples(result: CollectorResult, scenario: string | undefined):
   return result.byScenarioPhase.filter((a) => a.scenario === scenario).reduce((s, a) => s + a.count, 0);
 }
 
+/**
+ * An SLO's verdict. A host overload in its scope overrides a latency or goodput verdict either way: the
+ * host's CPU, not the stack, set that latency, so it proves neither a pass nor a fail (unlike a generator
+ * that fell behind, whose lower-bound latency can still prove a fail).
+ */
 function evaluateOne(
+  slo: Slo,
+  all: readonly Slo[],
+  result: CollectorResult,
+  load: LoadInfo,
+  opts: Required<SloEvaluationOptions>,
+): SloVerdict {
+  const judged = judgeOne(slo, all, result, load, opts);
+  if (judged.verdict === 'not_applicable') return judged;
+  if (!isLatencyMetric(slo.metric) && slo.metric !== 'goodput') return judged;
+  const overload = overloadReason(slo, result, load, opts);
+  if (!overload) return judged;
+  const { needed: _dropped, ...rest } = judged;
+  return { ...rest, verdict: 'inconclusive', reason: overload };
+}
+
+function judgeOne(
   slo: Slo,
   all: readonly Slo[],
   result: CollectorResult,
@@ -201,9 +222,7 @@ function evaluateOne(
   if (notSent) {
     return { ...base, verdict: 'not_applicable', observed: null, ci: null, samples: 0, reason: notSent };
   }
-  const behind =
-    behindReason(scenarioLoad, scenarioSamples(result, scenario), opts) ??
-    overloadReason(slo, result, load, opts);
+  const behind = behindReason(scenarioLoad, scenarioSamples(result, scenario), opts);
 
   if (slo.metric === 'achieved_rate') return achievedRate(base, slo, result, scenarioLoad, opts);
 
