@@ -53,7 +53,7 @@ describe('a starved stack host', () => {
     };
     const batcher = status.stacks[0]?.components.find((c) => c.role === 'batcher');
     expect(batcher, stderr).toBeDefined();
-    // Every thread of the batcher onto CPU 0, and two top-priority burners there for 6 s (bounded).
+    // Every thread of the batcher onto CPU 0, and two top-priority burners there for 4 s (bounded).
     execFileSync('taskset', ['-a', '-pc', '0', String(batcher?.pid)]);
     for (let i = 0; i < 2; i++) {
       burners.push(
@@ -67,7 +67,7 @@ describe('a starved stack host', () => {
             '0',
             process.execPath,
             '-e',
-            'const end = Date.now() + 6000; while (Date.now() < end) {}',
+            'const end = Date.now() + 4000; while (Date.now() < end) {}',
           ],
           {
             stdio: 'ignore',
@@ -75,7 +75,8 @@ describe('a starved stack host', () => {
         ),
       );
     }
-    expect(await exited).toBe(2);
+    // Not a pass (the run could not be judged); errors the starved stack returned may still fail it.
+    expect(await exited).not.toBe(0);
     const run = parseRunJson(readFileSync(join(out, 'run.json'), 'utf8'), 'run.json');
     const delays = run.serverMetrics.series.find(
       (s) => s.gauge === 'event_loop_delay_max' && s.component === batcher?.id,
@@ -84,11 +85,14 @@ describe('a starved stack host', () => {
     expect(run.notes.join('\n')).toMatch(
       new RegExp(`host was overloaded: event-loop delay of [^:]*${batcher?.id}`),
     );
+    // The latency the starved host set fails nothing: pass (it can only have made latency worse) or
+    // inconclusive naming the overload, unless the violation is larger than the host delay explains.
     const latency = run.slos.filter((s) => s.metric === 'e2e' || s.metric === 'ttft');
     expect(latency.length).toBeGreaterThan(0);
     for (const slo of latency) {
-      expect(slo.verdict, slo.reason).toBe('inconclusive');
-      expect(slo.reason).toMatch(/host was overloaded/);
+      if (slo.verdict === 'fail') expect(slo.reason).toMatch(/overloaded meanwhile, but by less/);
+      if (slo.verdict === 'inconclusive') expect(slo.reason).toMatch(/host was overloaded|fell behind/);
     }
+    expect(latency.some((s) => s.reason.includes('host was overloaded'))).toBe(true);
   }, 180_000);
 });

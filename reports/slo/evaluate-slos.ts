@@ -179,9 +179,11 @@ function scenarioSamples(result: CollectorResult, scenario: string | undefined):
 }
 
 /**
- * An SLO's verdict. A host overload in its scope overrides a latency or goodput verdict either way: the
- * host's CPU, not the stack, set that latency, so it proves neither a pass nor a fail (unlike a generator
- * that fell behind, whose lower-bound latency can still prove a fail).
+ * An SLO's verdict. A host overload in its scope (services' event loops late by more than the bound) can
+ * only have made latency worse: a pass stands, but a latency or goodput fail becomes inconclusive, since
+ * the host's CPU rather than the stack may have set that latency. A fail stands only when even the
+ * interval's lower bound exceeds the threshold by more than the largest host delay in scope, which the
+ * overload cannot explain (a planted 4x slowdown stays a fail on a busy machine).
  */
 function evaluateOne(
   slo: Slo,
@@ -191,12 +193,19 @@ function evaluateOne(
   opts: Required<SloEvaluationOptions>,
 ): SloVerdict {
   const judged = judgeOne(slo, all, result, load, opts);
-  if (judged.verdict === 'not_applicable') return judged;
+  if (judged.verdict !== 'fail') return judged;
   if (!isLatencyMetric(slo.metric) && slo.metric !== 'goodput') return judged;
   const overload = overloadReason(slo, result, load, opts);
   if (!overload) return judged;
-  const { needed: _dropped, ...rest } = judged;
-  return { ...rest, verdict: 'inconclusive', reason: overload };
+  const worstMs = worstOverloadMs(slo, result, load, opts);
+  const upper = slo.op === '<' || slo.op === '<=';
+  if (isLatencyMetric(slo.metric) && upper && judged.ci && judged.ci[0] > slo.threshold + worstMs) {
+    return {
+      ...judged,
+      reason: `${judged.reason}; the host was overloaded meanwhile, but by less (${Math.round(worstMs)} ms) than this violation`,
+    };
+  }
+  return { ...judged, verdict: 'inconclusive', reason: `${overload} (measured: ${judged.reason})` };
 }
 
 function judgeOne(
@@ -335,6 +344,18 @@ function overloadReason(
   if (opts.hostOverloads.length === 0) return null;
   const span = scopeSpan(slo, result, load);
   return overloadDuring(opts.hostOverloads, span);
+}
+
+function worstOverloadMs(
+  slo: Slo,
+  result: CollectorResult,
+  load: LoadInfo,
+  opts: Required<SloEvaluationOptions>,
+): number {
+  const span = scopeSpan(slo, result, load);
+  return opts.hostOverloads
+    .filter((o) => o.fromS < span.toS && o.toS > span.fromS)
+    .reduce((max, o) => Math.max(max, o.maxDelayMs), 0);
 }
 
 /** The scope's time span, seconds after the time origin. */
