@@ -13,6 +13,7 @@ import type {
 } from './run-result.js';
 import { evaluateSlos, type LoadInfo, type SloEvaluationOptions } from './slo/evaluate-slos.js';
 import { goodputCriteria } from './slo/goodput.js';
+import { overloadDuring, overloadsInSeries } from './slo/host-overload.js';
 import type { Slo } from './slo/slo-schema.js';
 import { encodeHistogram } from './stats/latency-histogram.js';
 import { summarizeAggregate } from './summarize-metrics.js';
@@ -48,17 +49,29 @@ export interface BuildRunInput {
 export function loadInfoOf(scenarios: readonly ScenarioRecord[], collector: CollectorResult): LoadInfo {
   const targets = scenarios.map((s) => s.targetRate).filter((r): r is number => r !== null);
   const lags = scenarios.map((s) => s.maxSchedulingLagMs).filter((l): l is number => typeof l === 'number');
+  // Each scenario's "behind" denominator is its own iterations, not the whole run's samples.
+  const samplesOf = (name: string) =>
+    collector.byScenarioPhase.filter((a) => a.scenario === name).reduce((s, a) => s + a.count, 0);
   const one = (s: ScenarioRecord) => ({
     targetRate: s.targetRate,
     achievedRate: s.achievedRate,
     droppedIterations: s.droppedIterations,
+    iterations: (s.iterations ?? samplesOf(s.name)) + s.droppedIterations,
     maxSchedulingLagMs: s.maxSchedulingLagMs ?? undefined,
+    endpoints: s.endpoints,
     durationS: s.durationS,
+    phases: s.phases,
   });
+  const perScenario = scenarios.map(one);
+  const endpoints = scenarios.every((s) => s.endpoints !== undefined)
+    ? [...new Set(scenarios.flatMap((s) => s.endpoints ?? []))]
+    : undefined;
   return {
     targetRate: targets.length > 0 ? targets.reduce((a, b) => a + b, 0) : null,
     achievedRate: scenarios.reduce((a, s) => a + s.achievedRate, 0),
     droppedIterations: scenarios.reduce((a, s) => a + s.droppedIterations, 0),
+    iterations: scenarios.length > 0 ? perScenario.reduce((a, s) => a + s.iterations, 0) : undefined,
+    endpoints: scenarios.length > 0 ? endpoints : undefined,
     maxSchedulingLagMs: lags.length > 0 ? Math.max(...lags) : undefined,
     durationS:
       scenarios.length > 0 ? Math.max(...scenarios.map((s) => s.durationS)) : startSpanS(collector.overall),
@@ -75,7 +88,12 @@ export function loadInfoOf(scenarios: readonly ScenarioRecord[], collector: Coll
 export function buildRunResult(input: BuildRunInput): RunResult {
   const { meta, collector } = input;
   const load = loadInfoOf(input.scenarios, collector);
-  const evaluation = evaluateSlos(input.slos, collector, load, input.evaluation);
+  const series = input.serverMetrics;
+  const overloads = series ? overloadsInSeries(series.series, (series.scrapeIntervalMs ?? 1000) / 1000) : [];
+  const evaluation = evaluateSlos(input.slos, collector, load, {
+    hostOverloads: overloads,
+    ...input.evaluation,
+  });
   const criteria = goodputCriteria(input.slos);
   // Rates are per second of the scheduled load (not stretched by the slowest request's tail).
   const runS = load.durationS > 0 ? load.durationS : startSpanS(collector.overall);
@@ -90,6 +108,8 @@ export function buildRunResult(input: BuildRunInput): RunResult {
     );
   }
   if (evaluation.loadGeneratorBehind) notes.push(evaluation.loadGeneratorBehind);
+  const overloaded = overloadDuring(overloads, { fromS: 0, toS: Number.POSITIVE_INFINITY });
+  if (overloaded) notes.push(overloaded);
   if ((collector.lastEndMs - collector.timeOriginMs) / 1000 >= MAX_TIMELINE_SECONDS) {
     notes.push(
       `the timeline stops after ${MAX_TIMELINE_SECONDS} s; later requests are in the aggregates only`,

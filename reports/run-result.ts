@@ -94,7 +94,16 @@ const scenario = z.strictObject({
   targetRate: z.number().nullable().describe('planned arrivals per second; null for a closed model'),
   achievedRate: z.number(),
   droppedIterations: count,
-  maxSchedulingLagMs: z.number().nullable().optional(),
+  iterations: count.optional().describe('iterations the generator started'),
+  maxSchedulingLagMs: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('the largest delay of an iteration against its arrival schedule'),
+  endpoints: z
+    .array(z.enum(ENDPOINTS))
+    .optional()
+    .describe('endpoints the plan sent traffic to (its mix); SLOs on others are not applicable'),
   durationS: z.number().min(0),
   phases: z.array(phase),
 });
@@ -110,11 +119,21 @@ export const sloVerdictSchema = z
     threshold: z.number(),
     unit: z.enum(['ms', 'fraction', 'ratio', 'req/s']),
     scope: sloScopeSchema.optional(),
-    verdict,
+    verdict: z
+      .enum(['pass', 'fail', 'inconclusive', 'not_applicable'])
+      .describe('not_applicable: the plan sent its endpoint no traffic by design; it does not count'),
     observed: z.number().nullable(),
     ci: interval.nullable(),
     samples: count,
     reason: z.string(),
+    needed: z
+      .strictObject({
+        samples: count.describe('samples (requests for error_rate) that would decide it'),
+        durationS: z.number().nullable().describe("seconds at the scope's observed rate; null: no rate"),
+        ratePerS: z.number().nullable().describe('samples per second of the scope'),
+      })
+      .optional()
+      .describe('for an inconclusive verdict that more data would decide: how much'),
   })
   .meta({ id: 'SloVerdict' });
 

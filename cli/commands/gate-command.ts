@@ -15,7 +15,7 @@ import {
   withServerMetricsFlags,
 } from '../server-metrics-flags.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
-import { defaultEndpointMix, defaultMaxTokens, resolveTarget } from './run-command.js';
+import { defaultEndpointMix, defaultMaxTokens, resolveMix, resolveTarget } from './run-command.js';
 
 interface GateFlags extends ServerMetricsFlags {
   platform?: PlatformName;
@@ -26,7 +26,7 @@ interface GateFlags extends ServerMetricsFlags {
   rate: number;
   seed: number;
   slos?: string;
-  mix: string;
+  mix?: string;
   maxTokens: number;
   out: string;
   progress: boolean;
@@ -47,7 +47,10 @@ export function registerGate(program: Command): void {
     .option('--rate <n>', 'the rated request rate per second', positiveNumber('--rate', 100_000), 25)
     .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)
     .option('--slos <file>', "SLO file (default: the suite's)")
-    .option('--mix <mix>', 'endpoint shares', defaultEndpointMix)
+    .option(
+      '--mix <mix>',
+      `endpoint shares (default: ${defaultEndpointMix}, or the OpenAI routes for a --target without /infer)`,
+    )
     .option(
       '--max-tokens <n>',
       'output tokens a request',
@@ -66,6 +69,7 @@ export function registerGate(program: Command): void {
       const target = resolveTarget(flags);
       const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? suite.sloFile);
+      const mix = await resolveMix(flags.mix, target, undefined, (m) => process.stderr.write(`${m}\n`));
       const interrupt = listenForInterrupt();
       try {
         const { run, outDir } = await runGate({
@@ -73,8 +77,9 @@ export function registerGate(program: Command): void {
           suiteOptions: {
             rate: flags.rate,
             seed: flags.seed,
-            endpointMix: flags.mix,
+            endpointMix: mix,
             maxTokens: flags.maxTokens,
+            slos,
           },
           target,
           slos,

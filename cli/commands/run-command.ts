@@ -8,7 +8,12 @@ import type { RunTargetSpec } from '../../pipeline/pipeline-options.js';
 import { executeRun } from '../../pipeline/run/execute-run.js';
 import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
+import { parseMixShares } from '../../reports/slo/sample-sizing.js';
+import type { Slo } from '../../reports/slo/slo-schema.js';
+import { isLoopbackUrl } from '../../runner/load/k6-load-driver.js';
 import { type ScenarioName, scenarioNames } from '../../runner/load/load-driver.js';
+import { mainPhase, sizePhase } from '../../runner/load/plan-sizing.js';
+import { servesInfer } from '../../runner/probe/serves-infer.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
 import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
 import {
@@ -20,6 +25,45 @@ import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 
 /** The default mix exercises both SLO'd paths: the seed's /infer and streamed chat. */
 export const defaultEndpointMix = 'infer:0.5,chat_stream:0.5';
+/** A --target without /infer (any OpenAI-compatible server): the OpenAI routes, streamed. */
+export const openAiEndpointMix = 'chat_stream:0.5,completions:0.5';
+
+/**
+ * The mix when none is given: the reference one, unless a --target does not serve /infer (asked once,
+ * before the run), when the OpenAI routes that every compatible server has.
+ */
+export async function resolveMix(
+  mix: string | undefined,
+  target: RunTargetSpec,
+  env: Readonly<Record<string, string>> | undefined,
+  log: (m: string) => void,
+): Promise<string> {
+  if (mix !== undefined) return mix;
+  const url = target.url;
+  if (!url) return defaultEndpointMix;
+  const allowed = isLoopbackUrl(url) || /^(1|true|yes|on)$/i.test(env?.GAUNTLET_ALLOW_NON_LOOPBACK ?? '');
+  if (allowed && (await servesInfer(url, target.apiKey))) return defaultEndpointMix;
+  log(`${url} does not serve /infer: using the OpenAI routes (--mix ${openAiEndpointMix})`);
+  return openAiEndpointMix;
+}
+
+/**
+ * A scenario's main-phase length when --duration is not given: its default, lengthened until every SLO can
+ * be decided on a healthy target at this rate and mix (runner/load/plan-sizing.ts). Smoke (a wiring check)
+ * and breakpoint (a ramp to failure) keep their own lengths.
+ */
+export function defaultDurationS(
+  scenario: ScenarioName,
+  rate: number,
+  slos: readonly Slo[],
+  mix: string,
+  env: Readonly<Record<string, string>> = {},
+): { durationS: number; drivenBy?: { id: string; requests: number } } {
+  const given = scenarioDefaults[scenario].durationS;
+  if (scenario === 'smoke' || scenario === 'breakpoint') return { durationS: given };
+  const shapeEnv = { RATE: String(rate), DURATION: `${given}s`, ...env };
+  return sizePhase(scenario, shapeEnv, mainPhase[scenario], slos, parseMixShares(mix));
+}
 export const defaultMaxTokens = 8;
 
 interface RunFlags extends ServerMetricsFlags {
@@ -31,7 +75,7 @@ interface RunFlags extends ServerMetricsFlags {
   duration?: number;
   seed: number;
   slos?: string;
-  mix: string;
+  mix?: string;
   maxTokens: number;
   out: string;
   env?: Record<string, string>;
@@ -68,7 +112,10 @@ export function registerRun(program: Command): void {
       1,
     )
     .option('--slos <file>', `SLO file (default: ${defaultSloFile()})`)
-    .option('--mix <mix>', 'endpoint shares, e.g. infer:0.5,chat_stream:0.5', defaultEndpointMix)
+    .option(
+      '--mix <mix>',
+      `endpoint shares (default: ${defaultEndpointMix}; with a --target that has no /infer: ${openAiEndpointMix})`,
+    )
     .option(
       '--max-tokens <n>',
       'output tokens a request',
@@ -83,12 +130,25 @@ export function registerRun(program: Command): void {
       const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const defaults = scenarioDefaults[scenario];
+      const log = (m: string) => process.stderr.write(`${m}\n`);
+      const mix = await resolveMix(flags.mix, target, flags.env, log);
+      const rate = flags.rps ?? defaults.rate;
+      let durationS = flags.duration;
+      if (durationS === undefined) {
+        const sized = defaultDurationS(scenario, rate, slos, mix, flags.env);
+        durationS = sized.durationS;
+        if (sized.drivenBy) {
+          log(
+            `${scenario}: main phase ${durationS} s, so that ${sized.drivenBy.id} gets its samples (${sized.drivenBy.requests} requests at ${rate} req/s; --duration overrides)`,
+          );
+        }
+      }
       const part = {
         scenario,
-        rate: flags.rps ?? defaults.rate,
-        durationS: flags.duration ?? defaults.durationS,
+        rate,
+        durationS,
         seed: flags.seed,
-        endpointMix: flags.mix,
+        endpointMix: mix,
         maxTokens: flags.maxTokens,
         ...(flags.env ? { env: flags.env } : {}),
       };
@@ -104,7 +164,7 @@ export function registerRun(program: Command): void {
           interrupt,
           progress: flags.progress,
           serverMetrics,
-          log: (m) => process.stderr.write(`${m}\n`),
+          log,
         });
         process.stdout.write(`${verdictSummary(run, outDir)}\n`);
         process.exitCode = interrupt.received ? 130 : exitCodeFor(run);

@@ -14,11 +14,12 @@ describe('runGate', () => {
     if (!suite) throw new Error('no failover suite');
     const driver = new ScriptedLoadDriver(() => ({ samples: 30, endsAfterMs: 10 }));
     const outDir = mkdtempSync(join(tmpdir(), 'gauntlet-gate-unit-'));
+    const slos = loadSloFile(suite.sloFile);
     const { run } = await runGate({
       suite,
-      suiteOptions: { rate: 10, seed: 3, endpointMix: 'infer:1', maxTokens: 8 },
+      suiteOptions: { rate: 10, seed: 3, endpointMix: 'infer:1', maxTokens: 8, slos },
       target: { url: 'http://127.0.0.1:9' },
-      slos: loadSloFile(suite.sloFile),
+      slos,
       outDir,
       command: ['gauntlet', 'gate'],
       driver,

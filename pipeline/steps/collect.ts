@@ -1,5 +1,6 @@
 import type { CollectorResult } from '../../reports/collector/sample-collector.js';
 import type { ServerMetrics } from '../../reports/run-result.js';
+import { EVENT_LOOP_DELAY_GAUGE } from '../../reports/slo/host-overload.js';
 import type { ServerMetricsPoint } from '../../runner/collectors/metrics-scraper.js';
 import { readServerSeries } from '../../runner/prometheus/prometheus-series.js';
 import type { ServerMetricsSource } from '../pipeline-options.js';
@@ -40,11 +41,15 @@ export async function collect(
       timeOriginMs: origin,
       selector: prometheus.selector,
     });
+    // The host-overload rule reads each service's event-loop delay from the built-in scrapes, which run
+    // beside Prometheus either way.
+    const delays = scraped.series.filter((s) => s.gauge === EVENT_LOOP_DELAY_GAUGE);
     return {
       samples,
       points,
       serverMetrics: {
         ...series,
+        series: [...series.series, ...delays],
         source: {
           kind: 'prometheus',
           url: prometheus.url,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LoadOutcome, LoadPlan } from '../../runner/load/load-driver.js';
+import { LoadGeneratorError } from '../../runner/load/load-generator-error.js';
 import type { RunPart } from '../pipeline-options.js';
 import type { Reached } from './bring-up.js';
 import { type LoadSession, type LoadSessionContext, startLoadSession } from './load-session.js';
@@ -24,6 +25,13 @@ export async function runLoad(
   const session = await startLoadSession(plan, context);
   const outcome = await session.finish();
   recordLoad(session, outcome, state);
+  // k6 that could not run its plan measured nothing the plan promised: a harness error (exit 3), not a
+  // verdict; the pipeline still writes what was measured, marked incomplete.
+  if (outcome.failure && !context.interrupt?.received) {
+    throw new LoadGeneratorError(
+      `${part.scenario}: the load generator failed: ${outcome.failure}\n(the reports in ${outDir} hold what was measured, marked incomplete)`,
+    );
+  }
   if (outcome.aborted && outcome.abortReason !== 'thresholds' && !context.interrupt?.received) {
     markIncomplete(
       state,

@@ -41,8 +41,10 @@ export function scenarioRecord(
     targetRate: plannedS > 0 ? planned / plannedS : null,
     achievedRate: plannedS > 0 ? started / plannedS : 0,
     droppedIterations: outcome?.droppedIterations ?? 0,
-    // p99, not max: one GC pause in the generator is not a schedule it fell behind on.
-    maxSchedulingLagMs: outcome?.scheduleLagMs?.p99 ?? null,
+    ...(outcome ? { iterations: outcome.iterations } : {}),
+    // The largest lag: a p99 would let 1 % of the requests start arbitrarily late unnoticed.
+    maxSchedulingLagMs: outcome?.scheduleLagMs?.max ?? null,
+    endpoints: shape.config.endpointMix.filter((e) => e.share > 0).map((e) => e.endpoint),
     durationS: plannedS,
     phases: phaseRecords,
   };

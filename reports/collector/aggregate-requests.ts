@@ -64,7 +64,8 @@ export function aggregateRequests(table: RequestTable, filter: RequestFilter): A
     const ft = ttft[i] ?? Number.NaN;
     if (!Number.isNaN(ft)) {
       h.ttft.recordValue(Math.round(ft * 1000));
-      const tpot = tokens <= 1 ? 0 : (latency - ft) / (tokens - 1);
+      // Only outputs longer than one token have a time per output token.
+      const tpot = tokens <= 1 ? -1 : (latency - ft) / (tokens - 1);
       if (tpot >= 0) h.tpot.recordValue(Math.round(tpot * 1000));
     }
   }

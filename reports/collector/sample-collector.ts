@@ -233,8 +233,8 @@ export class SampleCollector {
       rec.e2e.recordMs(e2e);
       if (!Number.isNaN(ttft)) {
         rec.ttft.recordMs(ttft);
-        // TPOT per the field's definition; 0 for a single-token response.
-        rec.tpot.recordMs(out <= 1 ? 0 : (e2e - ttft) / (out - 1));
+        // TPOT per the field's definition, only for outputs longer than one token (it is undefined for one).
+        if (out > 1) rec.tpot.recordMs((e2e - ttft) / (out - 1));
       }
       const itl = s.itl;
       const itlRecorder = rec.itl;

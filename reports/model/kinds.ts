@@ -32,8 +32,14 @@ export const LATENCY_METRICS = ['e2e', 'ttft', 'itl', 'tpot'] as const satisfies
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
-/** fail if any fails, else inconclusive if any is inconclusive, else pass (also for an empty list). */
-export function combineVerdicts(verdicts: Iterable<Verdict>): Verdict {
+/** An SLO's verdict: not_applicable when the plan sent its endpoint no traffic by design. */
+export type SloVerdictKind = Verdict | 'not_applicable';
+
+/**
+ * fail if any fails, else inconclusive if any is inconclusive, else pass (also for an empty list);
+ * not_applicable verdicts do not count.
+ */
+export function combineVerdicts(verdicts: Iterable<SloVerdictKind>): Verdict {
   let out: Verdict = 'pass';
   for (const v of verdicts) {
     if (v === 'fail') return 'fail';

@@ -46,6 +46,7 @@ export type ErrorKind =
 
 /** TPOT per the field's definition: (e2e - TTFT) / (output_tokens - 1); 0 when output_tokens <= 1. */
 export function tpotMs(sample: Pick<RequestSample, 'e2e' | 'ttft' | 'out'>): number | undefined {
-  if (sample.ttft === undefined) return undefined;
-  return sample.out <= 1 ? 0 : (sample.e2e - sample.ttft) / (sample.out - 1);
+  // One token has no time per output token after the first: undefined, not 0 (a 0 would pull TPOT down).
+  if (sample.ttft === undefined || sample.out <= 1) return undefined;
+  return (sample.e2e - sample.ttft) / (sample.out - 1);
 }

@@ -1,8 +1,8 @@
 import type { SloVerdictRecord } from '../run-result.js';
 
 /** Status words, no emoji: they read the same in a terminal, a PR comment and a screen reader. */
-export function verdictWord(verdict: 'pass' | 'fail' | 'inconclusive'): string {
-  return verdict.toUpperCase();
+export function verdictWord(verdict: 'pass' | 'fail' | 'inconclusive' | 'not_applicable'): string {
+  return verdict === 'not_applicable' ? 'N/A' : verdict.toUpperCase();
 }
 
 /** A number with thousands separators and at most `digits` decimals. */

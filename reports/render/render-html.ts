@@ -43,7 +43,7 @@ th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical
 th { background: #f9fafb; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .verdict { display: inline-block; padding: 1px 8px; border-radius: 4px; font-weight: 600; color: #fff; }
-.verdict.pass { background: #15803d; } .verdict.fail { background: #b91c1c; } .verdict.inconclusive { background: #b45309; }
+.verdict.pass { background: #15803d; } .verdict.fail { background: #b91c1c; } .verdict.inconclusive { background: #b45309; } .verdict.not_applicable { background: #6b7280; }
 .banner { font-size: 1.1rem; margin: 0.5rem 0 1rem; }
 .meta { color: #4b5563; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 1rem; }

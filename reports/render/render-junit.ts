@@ -73,7 +73,7 @@ export function renderJunit(run: RunResult): string {
 function testcase(
   classname: string,
   name: string,
-  verdict: 'pass' | 'fail' | 'inconclusive',
+  verdict: 'pass' | 'fail' | 'inconclusive' | 'not_applicable',
   message: string,
   evidence: string,
 ): string {
@@ -82,7 +82,7 @@ function testcase(
   const body =
     verdict === 'fail'
       ? `      <failure type="fail" message="${escapeXml(message)}">${escapeXml(evidence)}</failure>`
-      : `      <skipped message="${escapeXml(`inconclusive: ${message}`)}"/>\n      <system-out>${escapeXml(evidence)}</system-out>`;
+      : `      <skipped message="${escapeXml(`${verdict === 'not_applicable' ? 'not applicable' : 'inconclusive'}: ${message}`)}"/>\n      <system-out>${escapeXml(evidence)}</system-out>`;
   return `${open}>\n${body}\n    </testcase>`;
 }
 

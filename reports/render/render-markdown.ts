@@ -8,7 +8,7 @@ import { mdCell, ms, num, percent, sloCi, sloObjective, sloValue, verdictWord } 
  */
 export function renderMarkdown(run: RunResult): string {
   const out: string[] = [];
-  const counts = { pass: 0, fail: 0, inconclusive: 0 };
+  const counts = { pass: 0, fail: 0, inconclusive: 0, not_applicable: 0 };
   for (const slo of run.slos) counts[slo.verdict]++;
   const target = run.target.kind === 'url' ? run.target.url : `platform ${run.target.platform}`;
   const overall = run.metrics.overall;
@@ -16,7 +16,7 @@ export function renderMarkdown(run: RunResult): string {
   out.push(`## Gauntlet run \`${run.runId}\`: ${verdictWord(run.verdict)}`);
   out.push('');
   out.push(
-    `**Verdict: ${verdictWord(run.verdict)}**${run.complete ? '' : ' (INCOMPLETE RUN)'} - SLOs: ${counts.pass} pass, ${counts.fail} fail, ${counts.inconclusive} inconclusive. ` +
+    `**Verdict: ${verdictWord(run.verdict)}**${run.complete ? '' : ' (INCOMPLETE RUN)'} - SLOs: ${counts.pass} pass, ${counts.fail} fail, ${counts.inconclusive} inconclusive${counts.not_applicable > 0 ? `, ${counts.not_applicable} not applicable` : ''}. ` +
       `${num(overall.count, 0)} requests over ${num(overall.durationS, 1)} s against ${target}, started ${run.startedAt}.`,
   );
   out.push('');

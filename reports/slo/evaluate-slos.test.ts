@@ -66,7 +66,15 @@ describe('evaluateSlos', () => {
     const [verdict] = evaluateSlos([inferP99], result, onSchedule(result)).slos;
     expect(verdict?.verdict).toBe('inconclusive');
     expect(verdict?.ci).toBeNull();
-    expect(verdict?.reason).toMatch(/^too few samples \(n=1\d\d, need >= \d+\)$/);
+    expect(verdict?.reason).toMatch(
+      /^too few samples \(n=1\d\d; a 95 % interval on p99 e2e needs >= 563 samples, \d+ s at this scope's [\d.]+ samples\/s\)$/,
+    );
+    // The need is a structured record, not only words.
+    expect(verdict?.needed?.samples).toBe(563);
+    expect(verdict?.needed?.ratePerS).toBeGreaterThan(0);
+    expect(verdict?.needed?.durationS).toBe(
+      Math.ceil(563 / (verdict?.needed?.ratePerS ?? Number.NaN)) || verdict?.needed?.durationS,
+    );
   });
 
   it('still fails a latency SLO that the measured lower bound violates when the generator fell behind', () => {
@@ -83,7 +91,7 @@ describe('evaluateSlos', () => {
     const evaluation = evaluateSlos([inferP99, ttftP99, errorRate], result, load);
     expect(evaluation.slos.map((s) => s.verdict)).toEqual(['inconclusive', 'inconclusive', 'pass']);
     expect(evaluation.slos[0]?.reason).toBe(
-      'load generator fell behind its schedule (50 dropped iterations): latency figures are not trustworthy',
+      'load generator fell behind its schedule (50 of 10050 iterations dropped): latency figures are not trustworthy',
     );
     expect(evaluation.verdict).toBe('inconclusive');
     // 5 of 10 005 is under 0.1 %: trusted.
@@ -94,16 +102,17 @@ describe('evaluateSlos', () => {
       droppedIterations: 0,
       maxSchedulingLagMs: 900,
     });
-    expect(lagging.slos[0]?.reason).toMatch(/scheduling lag 900 ms > 100 ms/);
+    expect(lagging.slos[0]?.reason).toMatch(/largest scheduling lag 900 ms > 100 ms/);
   });
 
   it('is inconclusive when the interval straddles the threshold', () => {
     const result = collectSynthetic({ samples: 5000, seed: 5, errorRate: 0 });
     const probe = evaluateSlos([inferP99], result, onSchedule(result)).slos[0];
-    const atObserved: Slo = { ...inferP99, threshold: probe?.observed ?? 1 };
+    const atObserved: Slo = { ...inferP99, threshold: (probe?.observed ?? 1) * 1.01 };
     const verdict = evaluateSlos([atObserved], result, onSchedule(result)).slos[0];
     expect(verdict?.verdict).toBe('inconclusive');
-    expect(verdict?.reason).toBe(STRADDLES);
+    expect(verdict?.reason).toMatch(/straddles < [\d.]+ ms \(n=\d+\); about [\d,]+ samples would decide it/);
+    expect(verdict?.needed?.samples).toBeGreaterThan(verdict?.samples ?? 0);
   });
 
   it('judges error rate by its Wilson interval', () => {
@@ -115,9 +124,15 @@ describe('evaluateSlos', () => {
       observed: 0,
       samples: 10_000,
     });
-    // No errors in 1000 requests cannot show a rate below 0.1 %.
+    // No errors in 1000 requests cannot show a rate below 0.1 %: it says how many would.
     const small = collectSynthetic({ samples: 1000, seed: 6, errorRate: 0 });
-    expect(evaluateSlos([errorRate], small, onSchedule(small)).slos[0]?.reason).toBe(STRADDLES);
+    const undecided = evaluateSlos([errorRate], small, onSchedule(small)).slos[0];
+    expect(undecided?.verdict).toBe('inconclusive');
+    expect(undecided?.reason).toMatch(
+      /^0 errors in 1,000 requests cannot show < 0.1 %: about 3,838 are needed at this error rate, \d+(\.\d)? (s|min) at this scope's [\d.]+ samples\/s$/,
+    );
+    expect(undecided?.needed?.samples).toBe(3838);
+    expect(STRADDLES).toBe('confidence interval straddles the threshold');
   });
 
   it('compares achieved with target rate as a count', () => {
@@ -184,7 +199,87 @@ describe('evaluateSlos', () => {
     const result = collectSynthetic({ samples: 2000, seed: 10 });
     const typo: Slo = { ...inferP99, scope: { scenario: 'lod' } };
     expect(evaluateSlos([typo], result, onSchedule(result)).slos[0]?.reason).toBe(
-      'too few samples (n=0, need >= 563); the scope matched no requests',
+      'too few samples (n=0; a 95 % interval on p99 e2e needs >= 563 samples); the scope matched no requests',
+    );
+  });
+
+  it('leaves an SLO on an endpoint the mix never sends out of the verdict (not_applicable)', () => {
+    const result = collectSynthetic({
+      samples: 5000,
+      seed: 11,
+      errorRate: 0,
+      endpointMix: { infer: 0, chat: 0, chat_stream: 1, completions: 0 },
+    });
+    const load: LoadInfo = { ...onSchedule(result), endpoints: ['chat_stream'] };
+    const evaluation = evaluateSlos([inferP99, ttftP99], result, load);
+    expect(evaluation.slos.map((s) => s.verdict)).toEqual(['not_applicable', 'pass']);
+    expect(evaluation.slos[0]?.reason).toMatch(/the plan sends no infer requests/);
+    expect(evaluation.verdict).toBe('pass');
+    // Without a known mix an empty endpoint stays inconclusive: nothing says it was left out on purpose.
+    expect(evaluateSlos([inferP99], result, onSchedule(result)).slos[0]?.verdict).toBe('inconclusive');
+  });
+
+  it('makes a missed achieved rate inconclusive when the generator itself started iterations late', () => {
+    const result = collectSynthetic({ samples: 2000, seed: 7 });
+    const slo: Slo = { id: 'rate', metric: 'achieved_rate', op: '>=', threshold: 0.99 };
+    const late = evaluateSlos([slo], result, {
+      ...onSchedule(result),
+      achievedRate: 150,
+      targetRate: 200,
+      maxSchedulingLagMs: 450,
+    }).slos[0];
+    expect(late?.verdict).toBe('inconclusive');
+    expect(late?.reason).toMatch(/the shortfall is the generator's, not the target's/);
+  });
+
+  it("judges a scenario's generator lag and drops against that scenario's own iterations", () => {
+    const result = collectSynthetic({ samples: 10_000, seed: 12, errorRate: 0 });
+    const scoped: Slo = { ...inferP99, scope: { scenario: 'load' } };
+    const load: LoadInfo = {
+      ...onSchedule(result),
+      scenarios: {
+        // 30 dropped of 100 iterations is behind, though 30 is under 0.1 % of the run's 10,000 samples.
+        load: { ...onSchedule(result), droppedIterations: 30, iterations: 100 },
+      },
+    };
+    expect(evaluateSlos([scoped], result, load).slos[0]?.reason).toMatch(/30 of 100 iterations dropped/);
+  });
+
+  it("makes latency verdicts inconclusive while the stack's host was overloaded, naming the service", () => {
+    // 2.5x slower: p99 ~230 ms, over a 150 ms threshold, with the host 640 ms late for two seconds.
+    const result = collectSynthetic({ samples: 10_000, seed: 13, errorRate: 0, latencyScale: 2.5 });
+    const hostOverloads = [{ service: 'batcher-1', fromS: 10, toS: 12, maxDelayMs: 640 }];
+    const strict: Slo = { ...inferP99, threshold: 150 };
+    expect(evaluateSlos([strict], result, onSchedule(result)).slos[0]?.verdict).toBe('fail');
+    const evaluation = evaluateSlos([strict, errorRate], result, onSchedule(result), { hostOverloads });
+    expect(evaluation.slos[0]?.verdict).toBe('inconclusive');
+    expect(evaluation.slos[0]?.reason).toMatch(
+      /^the stack's host was overloaded: event-loop delay of batcher-1 up to 640 ms \(bound 100 ms\) at 10-12 s/,
+    );
+    // Errors are still errors: the error rate is judged as usual; and an overload only makes latency worse,
+    // so a pass stands.
+    expect(evaluation.slos[1]?.verdict).toBe('pass');
+    const healthy = collectSynthetic({ samples: 10_000, seed: 13, errorRate: 0 });
+    expect(evaluateSlos([inferP99], healthy, onSchedule(healthy), { hostOverloads }).slos[0]?.verdict).toBe(
+      'pass',
+    );
+    // A fail within what the host delay can explain is inconclusive (a lagging generator alongside changes
+    // nothing): 6x slower is a p99 ~540 ms, less than 300 + 640 ms.
+    const slow = collectSynthetic({ samples: 10_000, seed: 13, errorRate: 0, latencyScale: 6 });
+    const behind = { ...onSchedule(slow), droppedIterations: 500 };
+    const starved = evaluateSlos([inferP99], slow, behind, { hostOverloads });
+    expect(starved.slos[0]).toMatchObject({ verdict: 'inconclusive' });
+    expect(starved.slos[0]?.reason).toMatch(/host was overloaded/);
+    expect(evaluateSlos([inferP99], slow, onSchedule(slow)).slos[0]?.verdict).toBe('fail');
+    // One larger than anything the host delay explains still fails: 12x slower, a p99 over a second.
+    const slower = collectSynthetic({ samples: 10_000, seed: 13, errorRate: 0, latencyScale: 12 });
+    const gross = evaluateSlos([inferP99], slower, onSchedule(slower), { hostOverloads }).slos[0];
+    expect(gross?.verdict).toBe('fail');
+    expect(gross?.reason).toMatch(/the host was overloaded meanwhile, but by less \(640 ms\)/);
+    // A window that does not overlap the overload is judged as usual.
+    const later: Slo = { ...inferP99, id: 'later', scope: { window: { fromS: 20, toS: 50 } } };
+    expect(evaluateSlos([later], result, onSchedule(result), { hostOverloads }).slos[0]?.verdict).toBe(
+      'pass',
     );
   });
 });

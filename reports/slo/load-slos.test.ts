@@ -29,7 +29,8 @@ describe('SLO files', () => {
         endpoint: 'chat_stream',
         threshold: 300,
       }),
-      expect.objectContaining({ id: 'error-rate', metric: 'error_rate', op: '<', threshold: 0.001 }),
+      // 1 %, which a default run can decide (reports/slo/default-slos.yaml says why).
+      expect.objectContaining({ id: 'error-rate', metric: 'error_rate', op: '<', threshold: 0.01 }),
       expect.objectContaining({ id: 'achieved-rate', metric: 'achieved_rate', op: '>=', threshold: 0.99 }),
     ]);
     expect(defaultSloFile()).toMatch(/reports\/slo\/default-slos\.yaml$/);

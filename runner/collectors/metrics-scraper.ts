@@ -13,6 +13,8 @@ export interface ServerMetricsPoint {
   kvCacheUsage?: number;
   liveWorkers?: number;
   gatewayInflight?: number;
+  /** Each component's largest event-loop delay since the previous scrape (ms), by component id. */
+  eventLoopDelayMaxMs?: Record<string, number>;
 }
 
 export interface ScrapeTarget {
@@ -58,9 +60,9 @@ export class MetricsScraper {
         targets.map(async (target) => {
           try {
             const response = await fetch(`${target.url}/metrics`, { signal: AbortSignal.timeout(800) });
-            return { role: target.role, samples: parsePrometheusText(await response.text()) };
+            return { ...target, samples: parsePrometheusText(await response.text()) };
           } catch {
-            return { role: target.role, samples: [] as PromSample[] };
+            return { ...target, samples: [] as PromSample[] };
           }
         }),
       );
@@ -90,6 +92,15 @@ export class MetricsScraper {
         }
         this.previousBatch = { sum, count };
       }
+      const delays: Record<string, number> = {};
+      for (const page of pages) {
+        const max = maxOf(
+          page.samples.filter((s) => s.labels.stat === 'max'),
+          'gauntlet_event_loop_delay_seconds',
+        );
+        if (max !== undefined) delays[page.id] = max * 1000;
+      }
+      if (Object.keys(delays).length > 0) point.eventLoopDelayMaxMs = delays;
       this.points.push(point);
     } finally {
       this.busy = false;

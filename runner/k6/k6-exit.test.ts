@@ -31,7 +31,9 @@ describe('interpretK6Exit', () => {
   it('tells stops asked for from signals and crashes', () => {
     expect(interpretK6Exit(105, null, '', true)).toMatchObject({ aborted: true, abortReason: 'stopped' });
     expect(interpretK6Exit(105, null, '', false)).toMatchObject({ aborted: true, abortReason: 'signal' });
-    expect(interpretK6Exit(108, null, '', false)).toMatchObject({ aborted: true, abortReason: 'script' });
+    const aborted = interpretK6Exit(108, null, '', false);
+    expect(aborted).toMatchObject({ aborted: true, abortReason: 'script' });
+    expect(aborted.failure).toMatch(/^the k6 script aborted the test/);
     expect(interpretK6Exit(null, 'SIGKILL', '', true)).toMatchObject({
       abortReason: 'stopped',
       failure: undefined,
@@ -51,5 +53,11 @@ describe('interpretK6Exit', () => {
     expect(interpretK6Exit(1, null, 'line a\nline b', false).failure).toBe(
       'k6 exited with code 1:\nline a\nline b',
     );
+    // An exception inside iterations: k6 exits 0 and goes on, but those iterations recorded nothing.
+    const thrown =
+      'time="..." level=error msg="TypeError: x is undefined\n\tat run (file:///s.ts:3:4)" executor=constant-arrival-rate scenario=steady source=stacktrace';
+    const ran = interpretK6Exit(0, null, `${thrown}\n${thrown}`, false);
+    expect(ran.aborted).toBe(false);
+    expect(ran.failure).toMatch(/^the k6 script threw in 2 iterations:/);
   });
 });

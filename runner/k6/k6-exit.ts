@@ -53,12 +53,21 @@ export function interpretK6Exit(
     abortReason,
     failure,
   });
-  if (code === 0) return ending(undefined);
+  // An exception inside an iteration does not stop k6 (it logs it with source=stacktrace and goes on), but
+  // the iteration recorded no sample: the run measured less than it planned, a harness error, not a verdict.
+  const thrown = log.split('\n').filter((line) => line.includes('source=stacktrace'));
+  const scriptError =
+    thrown.length > 0
+      ? `the k6 script threw in ${thrown.length} iteration${thrown.length === 1 ? '' : 's'}:\n${thrown.slice(0, 5).join('\n')}`
+      : undefined;
+  if (code === 0) return { ...ending(undefined), failure: scriptError };
   if (code === k6ExitCodes.thresholdsHaveFailed) {
-    return ending(log.includes(thresholdAbortMarker) ? 'thresholds' : undefined);
+    return { ...ending(log.includes(thresholdAbortMarker) ? 'thresholds' : undefined), failure: scriptError };
   }
   if (code === k6ExitCodes.externalAbort) return ending(stopRequested ? 'stopped' : 'signal');
-  if (code === k6ExitCodes.scriptAborted) return ending('script');
+  if (code === k6ExitCodes.scriptAborted) {
+    return ending('script', `the k6 script aborted the test (exit 108):\n${errorLines(log)}`);
+  }
   if (code === null) {
     const how = `k6 was killed by ${signal ?? 'a signal'}`;
     return ending(

@@ -20,7 +20,7 @@ export interface K6LoadDriverOptions {
   /** stop(): SIGINT, then SIGKILL after this long. Default 15,000. */
   stopGraceMs?: number;
   progressIntervalMs?: number;
-  /** p99 scheduling lag above which the outcome warns. Default 50. */
+  /** Largest scheduling lag above which the outcome warns. Default: the verdicts' limit (100). */
   lagWarnMs?: number;
 }
 
@@ -65,7 +65,7 @@ export function validateLoadPlan(plan: LoadPlan): void {
   }
 }
 
-function isLoopbackUrl(url: string): boolean {
+export function isLoopbackUrl(url: string): boolean {
   let host: string;
   try {
     host = new URL(url).hostname;

@@ -110,5 +110,7 @@ describe('metricValues', () => {
     ]) {
       expect(tpotMs(sample)).toBe(reportsTpotMs(sample));
     }
+    // A single output token has no time per output token: undefined, never a 0 that drags TPOT down.
+    expect(tpotMs({ e2e: 100, ttft: 20, out: 1 })).toBeUndefined();
   });
 });

@@ -62,10 +62,10 @@ function numberHeader(value: string | undefined): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
-/** TPOT per the field's definition: (e2e - TTFT) / (output_tokens - 1); 0 when output_tokens <= 1. */
+/** TPOT per the field's definition: (e2e - TTFT) / (output_tokens - 1); undefined when output_tokens <= 1. */
 export function tpotMs(sample: Pick<RequestSample, 'e2e' | 'ttft' | 'out'>): number | undefined {
-  if (sample.ttft === undefined) return undefined;
-  return sample.out <= 1 ? 0 : (sample.e2e - sample.ttft) / (sample.out - 1);
+  if (sample.ttft === undefined || sample.out <= 1) return undefined;
+  return (sample.e2e - sample.ttft) / (sample.out - 1);
 }
 
 /** What goes into k6's metrics for one sample. Latencies count successful requests only (as in vLLM's and

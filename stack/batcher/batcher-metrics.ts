@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerEventLoopDelay } from '../runtime/event-loop-monitor.js';
 
 export type RequestOutcome = 'ok' | 'stream_cut' | 'worker_failed' | 'no_workers' | 'cancelled' | 'rejected';
 export type RejectReason = 'queue_full' | 'no_workers' | 'draining' | 'bad_request';
@@ -24,6 +25,7 @@ export class BatcherMetrics {
 
   constructor(source: BatcherGaugeSource) {
     const registers = [this.registry];
+    registerEventLoopDelay(this.registry);
     new Gauge({
       name: 'gauntlet_batcher_queue_depth',
       help: 'Requests waiting for a batch',

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { registerEventLoopDelay } from '../runtime/event-loop-monitor.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -70,5 +71,6 @@ export class GatewayMetrics {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+    registerEventLoopDelay(this.registry);
   }
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorkerErrorCode } from '../protocol/worker-api.js';
+import { registerEventLoopDelay } from '../runtime/event-loop-monitor.js';
 import { type FaultState, faultNames } from './fault-state.js';
 import type { SchedulerObserver, SchedulerStatus } from './scheduler.js';
 
@@ -23,6 +24,7 @@ const stepBuckets = [
 
 export function createWorkerMetrics(status: () => SchedulerStatus, faults: FaultState): WorkerMetrics {
   const registry = new Registry();
+  registerEventLoopDelay(registry);
   new Gauge({
     name: 'gauntlet_worker_running_sequences',
     help: 'Sequences in a prefill pass or decoding',
