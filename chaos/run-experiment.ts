@@ -21,7 +21,7 @@ import { RunRecord } from './run/run-record.js';
 import { runSchedule } from './run/run-schedule.js';
 import { startLoad } from './run/start-load.js';
 
-/** What the chaos runner asks of a load generator (harness/load's LoadDriver fits it). */
+/** What the chaos runner asks of a load generator (runner/load's LoadDriver fits it). */
 export interface LoadPlan {
   experimentId: string;
   scenario: string;

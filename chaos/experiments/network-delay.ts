@@ -12,7 +12,7 @@ export const networkDelay = defineExperiment({
     'Predicted (needs network proxies; not yet run on the reference stack). Every chunk a worker ' +
     'sends arrives 100 ms later; chunks still flow back to back, so TTFT and e2e grow by about 100 ms ' +
     "(0.25 s -> 0.35 s) and throughput is unchanged (the proxy's latency toxic was measured adding " +
-    '100 ms, see harness/platform/local/network/link-proxies.test.ts). Nothing is ejected and no ' +
+    '100 ms, see platforms/local/network/link-proxies.test.ts). Nothing is ejected and no ' +
     'request fails. p99 e2e stays inside the 2 s SLO, so recovery is 0 s; detection is not ' +
     'applicable.',
   steadyState: referenceSteadyState,
