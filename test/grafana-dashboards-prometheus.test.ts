@@ -99,6 +99,10 @@ describe.skipIf(missing !== '')(
         () => ({ running: 4, waiting: 1, kvUsedTokens: 500, kvCapacityTokens: 1000 }),
         faults,
       );
+      // Each service registers its own event-loop delay metric (one process each in a real stack): served
+      // together here, it is kept once.
+      batcher.registry.removeSingleMetric('gauntlet_event_loop_delay_seconds');
+      worker.registry.removeSingleMetric('gauntlet_event_loop_delay_seconds');
       const registry = Registry.merge([gateway.registry, batcher.registry, worker.registry]);
       let ticks = 0;
       const tick = () => {

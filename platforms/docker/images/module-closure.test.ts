@@ -31,6 +31,11 @@ describe('moduleClosure', () => {
     expect(closure.packages).toEqual(['@scope/pkg', 'etcd3', 'prom-client', 'undici', 'zod']);
   });
 
+  it('does not take prose in a comment for an import', () => {
+    const source = `/** Tells "the stack was slow" from "the stack's host was short of CPU". */\nimport { z } from 'zod';\n`;
+    expect(importSpecifiers(source)).toEqual(['zod']);
+  });
+
   it('names packages and skips built-ins and paths', () => {
     expect(packageName('@grpc/grpc-js/build/src')).toBe('@grpc/grpc-js');
     expect(packageName('node:fs')).toBeUndefined();

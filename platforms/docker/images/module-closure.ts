@@ -12,10 +12,11 @@ export interface ModuleClosure {
   packages: string[];
 }
 
-const importPattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
+// The quotes must match: prose in a comment (`from "the stack's host"`) is not an import.
+const importPattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"\n]+)\1/g;
 
 export function importSpecifiers(source: string): string[] {
-  return [...source.matchAll(importPattern)].map((match) => match[1] ?? '').filter((s) => s !== '');
+  return [...source.matchAll(importPattern)].map((match) => match[2] ?? '').filter((s) => s !== '');
 }
 
 export function packageName(specifier: string): string | undefined {
