@@ -1,5 +1,6 @@
 import { benchChaos } from './chaos-bench.js';
 import { benchCollectorInChild } from './collector-bench.js';
+import { benchDocker } from './docker-bench.js';
 import { benchLoadgen, benchLoadgenAlone } from './loadgen-bench.js';
 import { benchBatchingGain, benchBringup, benchOverhead } from './stack-bench.js';
 
@@ -24,6 +25,26 @@ export const benchSections: BenchSection[] = [
     async run() {
       const r = await benchBringup();
       return { figures: { local_bringup_s: round(r.upS), local_teardown_s: round(r.downS) }, details: r };
+    },
+  },
+  {
+    // Needs a Docker engine (npm run setup starts one); the default topology as containers.
+    name: 'docker',
+    targets: {
+      docker_bringup_s: { op: '<=', value: 15 },
+      docker_teardown_s: { op: '<=', value: 5 },
+      docker_left_after_teardown: { op: '<=', value: 0 },
+    },
+    async run() {
+      const r = await benchDocker();
+      return {
+        figures: {
+          docker_bringup_s: round(r.upS),
+          docker_teardown_s: round(r.downS),
+          docker_left_after_teardown: Math.max(...r.leftAfterDown),
+        },
+        details: r,
+      };
     },
   },
   {
