@@ -1,22 +1,20 @@
-import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
+import { docker } from '../platforms/docker/docker-cli.js';
 import { DockerPlatform } from '../platforms/docker/docker-platform.js';
 import { labelKeys } from '../platforms/docker/stack/labels.js';
 
-const run = promisify(execFile);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Containers, networks and volumes labelled with a run id: what a finished teardown must leave at zero. */
 async function leftOf(runId: string): Promise<number> {
   const filter = `label=${labelKeys.run}=${runId}`;
   const lists = await Promise.all([
-    run('docker', ['ps', '-aq', '--filter', filter]),
-    run('docker', ['network', 'ls', '-q', '--filter', filter]),
-    run('docker', ['volume', 'ls', '-q', '--filter', filter]),
+    docker(['ps', '-aq', '--filter', filter]),
+    docker(['network', 'ls', '-q', '--filter', filter]),
+    docker(['volume', 'ls', '-q', '--filter', filter]),
   ]);
-  return lists.reduce((n, r) => n + r.stdout.split('\n').filter((l) => l.trim() !== '').length, 0);
+  return lists.reduce((n, out) => n + out.split('\n').filter((l) => l.trim() !== '').length, 0);
 }
 
 /**
