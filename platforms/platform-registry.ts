@@ -20,6 +20,9 @@ export const platformRegistry: Readonly<Record<PlatformName, PlatformEntry>> = {
 
 export const platformNames = Object.keys(platformRegistry) as PlatformName[];
 
+/** For --help: the platforms this build can bring a stack up on. */
+export const availablePlatformList = platformNames.filter((n) => platformRegistry[n].available).join(', ');
+
 export function parsePlatformName(value: string): PlatformName {
   if (!(platformNames as string[]).includes(value)) {
     throw new InvalidArgumentError(`must be one of ${platformNames.join(', ')}`);

@@ -12,7 +12,7 @@ import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type { PlatformName } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { runChaos } from '../../pipeline/chaos/run-chaos.js';
-import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
 import {
   type ServerMetricsFlags,
@@ -46,7 +46,7 @@ export function registerChaos(program: Command): void {
       'run a chaos experiment under load and judge each fault (detection, recovery, failed requests)',
     )
     .argument('<experiment>', 'a shipped experiment id (see chaos/experiments/README.md) or a YAML file')
-    .option('--platform <name>', 'where to run it: local', parsePlatformName, 'local')
+    .option('--platform <name>', `where to run it: ${availablePlatformList}`, parsePlatformName, 'local')
     .option('--config <file>', 'cluster config YAML (default: the reference stack)')
     .option('--dry-run', 'print the plan and touch nothing')
     .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)

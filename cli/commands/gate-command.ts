@@ -5,7 +5,7 @@ import type { PlatformName } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { runGate } from '../../pipeline/gate/run-gate.js';
 import { suites } from '../../pipeline/gate/suites.js';
-import { parsePlatformName } from '../../platforms/platform-registry.js';
+import { availablePlatformList, parsePlatformName } from '../../platforms/platform-registry.js';
 import { appendGithubStepSummary } from '../../reports/render/github-step-summary.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
@@ -37,7 +37,7 @@ export function registerGate(program: Command): void {
     .description(
       'run a release suite and write one combined report; exit 0 pass, 1 an SLO failed, 2 inconclusive, 3 error',
     )
-    .option('--platform <name>', 'bring a stack up here: local', parsePlatformName)
+    .option('--platform <name>', `bring a stack up here: ${availablePlatformList}`, parsePlatformName)
     .option('--config <file>', 'cluster config YAML for --platform')
     .option('--target <url>', 'gate a stack that is already up instead')
     .option('--api-key <key>', 'bearer key for --target')

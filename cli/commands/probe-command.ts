@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type { PlatformName } from '../../core/platform/platform.js';
-import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 import { runProbe } from '../../runner/probe/run-probe.js';
 
 export function registerProbe(program: Command): void {
@@ -11,7 +11,11 @@ export function registerProbe(program: Command): void {
     .description(
       'quick closed-loop saturation probe (autocannon) to pick the rates of open-model runs; not SLO evidence',
     )
-    .option('--platform <name>', 'bring a stack up for the probe: local', parsePlatformName)
+    .option(
+      '--platform <name>',
+      `bring a stack up for the probe: ${availablePlatformList}`,
+      parsePlatformName,
+    )
     .option('--config <file>', 'cluster config YAML for --platform')
     .option('--target <url>', 'probe a stack that is already up')
     .option('--api-key <key>', 'bearer key for --target')

@@ -6,7 +6,7 @@ import type { PlatformName } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import type { RunTargetSpec } from '../../pipeline/pipeline-options.js';
 import { executeRun } from '../../pipeline/run/execute-run.js';
-import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
 import { parseMixShares } from '../../reports/slo/sample-sizing.js';
 import type { Slo } from '../../reports/slo/slo-schema.js';
@@ -95,7 +95,11 @@ export function registerRun(program: Command): void {
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
     .argument('<scenario>', `one of ${scenarioNames.join(', ')}`, parseScenario)
-    .option('--platform <name>', 'bring a stack up here for the run: local', parsePlatformName)
+    .option(
+      '--platform <name>',
+      `bring a stack up here for the run: ${availablePlatformList}`,
+      parsePlatformName,
+    )
     .option('--config <file>', 'cluster config YAML for --platform')
     .option('--target <url>', 'load a stack that is already up instead (any OpenAI-compatible endpoint)')
     .option('--api-key <key>', 'bearer key for --target')

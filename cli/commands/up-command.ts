@@ -4,7 +4,7 @@ import { exitCodes } from '../../core/exit-codes.js';
 import { describeInstance } from '../../core/platform/component.js';
 import type { PlatformName, StackDescription } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
-import { parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 
 interface UpFlags {
   platform: PlatformName;
@@ -17,7 +17,7 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description('bring the reference stack up; stays in the foreground until Ctrl-C unless --detach')
-    .option('--platform <name>', 'where to run it: local', parsePlatformName, 'local')
+    .option('--platform <name>', `where to run it: ${availablePlatformList}`, parsePlatformName, 'local')
     .option('--config <file>', 'cluster config YAML (default: the documented default stack)')
     .option(
       '--detach',
