@@ -1,10 +1,10 @@
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
-import {
-  type ComponentHandle,
-  type ComponentSelector,
-  matches,
-  type StackDescription,
-  type StackHandle,
+import { ComponentList } from '../../core/platform/component-list.js';
+import type {
+  ComponentHandle,
+  ComponentSelector,
+  StackDescription,
+  StackHandle,
 } from '../../core/platform/platform.js';
 import { identityOf } from '../../core/process/process-identity.js';
 import type { SupervisedProcess } from '../../core/process/supervised-process.js';
@@ -17,6 +17,9 @@ export class LocalStack implements StackHandle {
   gatewayUrl = '';
   links: LocalLinkFaults | undefined;
   private readonly all: LocalComponent[] = [];
+  private get list(): ComponentList<LocalComponent> {
+    return new ComponentList(this.all);
+  }
   private readonly helpers: Array<{ kind: string; process: SupervisedProcess; stop(): Promise<void> }> = [];
   private stopped = false;
 
@@ -40,17 +43,15 @@ export class LocalStack implements StackHandle {
   }
 
   components(selector?: ComponentSelector): ComponentHandle[] {
-    return this.all.filter((c) => matches(c, selector));
+    return this.list.select(selector);
   }
 
   component(id: string): ComponentHandle {
-    const found = this.all.find((c) => c.id === id);
-    if (!found) throw new Error(`no component "${id}"; components: ${this.all.map((c) => c.id).join(', ')}`);
-    return found;
+    return this.list.byId(id);
   }
 
   nodes(): string[] {
-    return [...new Set(this.all.map((c) => c.node))];
+    return this.list.nodes();
   }
 
   describe(): StackDescription {
@@ -60,7 +61,7 @@ export class LocalStack implements StackHandle {
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
-      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
+      components: this.list.infos(),
     };
   }
 

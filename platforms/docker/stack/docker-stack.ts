@@ -1,11 +1,11 @@
 import type { ClusterConfig } from '../../../core/config/cluster-config.js';
 import type { LinkFaults } from '../../../core/network/link-faults.js';
-import {
-  type ComponentHandle,
-  type ComponentSelector,
-  matches,
-  type StackDescription,
-  type StackHandle,
+import { ComponentList } from '../../../core/platform/component-list.js';
+import type {
+  ComponentHandle,
+  ComponentSelector,
+  StackDescription,
+  StackHandle,
 } from '../../../core/platform/platform.js';
 import { identityOf } from '../../../core/process/process-identity.js';
 import { removeStackState, saveStackState } from '../../state/stack-state.js';
@@ -19,6 +19,9 @@ export class DockerStack implements StackHandle {
   gatewayUrl = '';
   etcdEndpoints: string[] = [];
   private readonly all: DockerComponent[] = [];
+  private get list(): ComponentList<DockerComponent> {
+    return new ComponentList(this.all);
+  }
   private readonly stopHooks: Array<() => void> = [];
   private stopped = false;
 
@@ -70,17 +73,15 @@ export class DockerStack implements StackHandle {
   }
 
   components(selector?: ComponentSelector): ComponentHandle[] {
-    return this.all.filter((c) => matches(c, selector));
+    return this.list.select(selector);
   }
 
   component(id: string): ComponentHandle {
-    const found = this.all.find((c) => c.id === id);
-    if (!found) throw new Error(`no component "${id}"; components: ${this.all.map((c) => c.id).join(', ')}`);
-    return found;
+    return this.list.byId(id);
   }
 
   nodes(): string[] {
-    return [...new Set(this.all.map((c) => c.node))];
+    return this.list.nodes();
   }
 
   describe(): StackDescription {
@@ -90,7 +91,7 @@ export class DockerStack implements StackHandle {
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
-      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
+      components: this.list.infos(),
     };
   }
 

@@ -1,12 +1,8 @@
 import { join } from 'node:path';
 import type { ClusterConfig } from '../../../core/config/cluster-config.js';
 import { parseClusterConfig } from '../../../core/config/load-cluster-config.js';
-import {
-  type ComponentSelector,
-  matches,
-  type StackDescription,
-  type StackHandle,
-} from '../../../core/platform/platform.js';
+import { ComponentList } from '../../../core/platform/component-list.js';
+import type { ComponentSelector, StackDescription, StackHandle } from '../../../core/platform/platform.js';
 import { SupervisedProcess } from '../../../core/process/supervised-process.js';
 import { toolPath } from '../../../core/project-root.js';
 import type { Role } from '../../../stack/protocol/registry-keys.js';
@@ -55,6 +51,9 @@ export class ProcessStack implements StackHandle {
   readonly apiKey = 'test-key-0000';
   readonly config: ClusterConfig;
   private readonly all: LocalComponent[];
+  private get list(): ComponentList<LocalComponent> {
+    return new ComponentList(this.all);
+  }
 
   private constructor(
     readonly runDir: string,
@@ -97,17 +96,15 @@ export class ProcessStack implements StackHandle {
   }
 
   components(selector?: ComponentSelector): LocalComponent[] {
-    return this.all.filter((c) => matches(c, selector));
+    return this.list.select(selector);
   }
 
   component(id: string): LocalComponent {
-    const found = this.all.find((c) => c.id === id);
-    if (!found) throw new Error(`no component "${id}"`);
-    return found;
+    return this.list.byId(id);
   }
 
   nodes(): string[] {
-    return [...new Set(this.all.map((c) => c.node))];
+    return this.list.nodes();
   }
 
   describe(): StackDescription {
@@ -117,7 +114,7 @@ export class ProcessStack implements StackHandle {
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
-      components: this.all.map(({ role, id, node, url, instance }) => ({ role, id, node, url, instance })),
+      components: this.list.infos(),
     };
   }
 
