@@ -13,6 +13,7 @@ import type {
   StackPlan,
   UpOptions,
 } from '../../core/platform/platform.js';
+import { waitForRouting } from '../../core/platform/wait-for-routing.js';
 import { projectRoot } from '../../core/project-root.js';
 import { clusterConfigKey } from '../../stack/protocol/registry-keys.js';
 import { runsDir } from '../state/gauntlet-home.js';
@@ -27,7 +28,6 @@ import { DockerStack } from './stack/docker-stack.js';
 import { GauntletContainer } from './stack/gauntlet-container.js';
 import { runLabels } from './stack/labels.js';
 import { ResourceLimitError } from './stack/resource-limits.js';
-import { waitForDockerStack } from './stack/wait-for-docker-stack.js';
 
 export interface DockerPlatformOptions {
   /** The Gauntlet project root (dist/, package-lock.json, deploy/docker/); defaults to this package's. */
@@ -159,7 +159,7 @@ export class DockerPlatform implements Platform {
       const gateway = stack.dockerComponents().find((c) => c.role === 'gateway');
       stack.gatewayUrl = (await gateway?.publishedUrl()) ?? '';
       stack.saveState();
-      await waitForDockerStack(stack, readyTimeoutMs);
+      await waitForRouting(stack, readyTimeoutMs);
       writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
       log(
         `docker stack ready in ${Date.now() - upStarted} ms: ${stack.components().length} containers, gateway ${stack.gatewayUrl}`,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
 import type { Platform, StackHandle, StackPlan, UpOptions } from '../../core/platform/platform.js';
+import { waitForRouting } from '../../core/platform/wait-for-routing.js';
 import { freePort } from '../../core/process/free-port.js';
 import { tailOf } from '../../core/process/log-tail.js';
 import { SupervisedProcess } from '../../core/process/supervised-process.js';
@@ -21,7 +22,6 @@ import { controlNode, planLocalStack } from './local-plan.js';
 import { LocalStack } from './local-stack.js';
 import { startLinkProxies } from './network/link-proxies.js';
 import { LocalLinkFaults } from './network/local-link-faults.js';
-import { waitForStackReady } from './wait-for-stack-ready.js';
 
 export class StackStartError extends Error {
   override readonly name = 'StackStartError';
@@ -141,7 +141,7 @@ export class LocalPlatform implements Platform {
       const gateway = stack.components({ role: 'gateway' })[0];
       stack.gatewayUrl = gateway?.url ?? '';
       stack.saveState();
-      await waitForStackReady(stack, readyTimeoutMs);
+      await waitForRouting(stack, readyTimeoutMs);
       writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
       log(
         `stack ready in ${Date.now() - started} ms: ${stack.components().length} components, gateway ${stack.gatewayUrl}`,

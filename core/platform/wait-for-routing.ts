@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalStack } from './local-stack.js';
+import type { StackHandle } from './platform.js';
 
 /**
- * Every service printed its ready line; now wait until routing works end to end: the gateway is ready
- * (it sees a batcher) and every batcher sees every worker, so the first request cannot meet an empty view.
+ * Every component said it is ready; now wait until routing works end to end, on any platform: the gateway
+ * is ready (it sees a batcher) and every batcher sees every worker, so the first request cannot meet an
+ * empty view. Batchers are asked at their own address (on docker, the host reaches the run's network).
  */
-export async function waitForStackReady(stack: LocalStack, timeoutMs: number): Promise<void> {
+export async function waitForRouting(
+  stack: Pick<StackHandle, 'components' | 'gatewayUrl'>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const workers = stack.components({ role: 'worker' }).length;
   const batchers = stack.components({ role: 'batcher' });
