@@ -1,7 +1,7 @@
 import { benchChaos } from './chaos-bench.js';
 import { benchCollectorInChild } from './collector-bench.js';
 import { benchDocker } from './docker-bench.js';
-import { benchLoadgen, benchLoadgenAlone } from './loadgen-bench.js';
+import { benchLoadgen, benchLoadgenAlone, benchOracleTtft } from './loadgen-bench.js';
 import { benchBatchingGain, benchBringup, benchOverhead } from './stack-bench.js';
 
 export interface BenchTarget {
@@ -88,20 +88,26 @@ export const benchSections: BenchSection[] = [
       loadgen_dropped_iterations: { op: '<=', value: 0 },
       loadgen_rate_error_fixed_latency_server: { op: '<=', value: 0.01 },
       loadgen_dropped_iterations_fixed_latency_server: { op: '<=', value: 0 },
+      oracle_ttft_error_p50_ms: { op: '<=', value: 0.5 },
+      oracle_ttft_error_p99_ms: { op: '<=', value: 5 },
     },
     async run() {
-      // Side by side: k6 against the local stack, then the same plan against a fixed-latency server, which
-      // separates the generator's own accuracy from the 2 cores it shares with the stack.
+      // Side by side: k6 against the local stack (k6 on a CPU of its own), the same plan against a
+      // fixed-latency server in the harness, which separates the generator's own accuracy from the stack,
+      // and streams against the known-latency server on the other CPU (the TTFT oracle).
       const r = await benchLoadgen();
       const alone = await benchLoadgenAlone();
+      const oracle = await benchOracleTtft();
       return {
         figures: {
           loadgen_rate_error: round(r.rateError, 4),
           loadgen_dropped_iterations: r.dropped,
           loadgen_rate_error_fixed_latency_server: round(alone.rateError, 4),
           loadgen_dropped_iterations_fixed_latency_server: alone.dropped,
+          oracle_ttft_error_p50_ms: round(oracle.ttftErrorP50Ms),
+          oracle_ttft_error_p99_ms: round(oracle.ttftErrorP99Ms),
         },
-        details: { stack: r.details, fixedLatencyServer: alone.details },
+        details: { stack: r.details, fixedLatencyServer: alone.details, oracle },
       };
     },
   },

@@ -1,6 +1,7 @@
 import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import type { ClusterConfig } from '../core/config/cluster-config.js';
 import type { Platform } from '../core/platform/platform.js';
+import type { CpuSplitPolicy } from '../core/process/cpu-set.js';
 import type { Interrupt } from '../core/process/interrupt.js';
 import type { Slo } from '../reports/slo/slo-schema.js';
 import type { LoadDriver, LoadPlan } from '../runner/load/load-driver.js';
@@ -19,7 +20,12 @@ export type PipelinePart = { kind: 'load'; load: RunPart } | ({ kind: 'faults' }
 
 export interface RunTargetSpec {
   /** Bring a stack up on this platform (and down at the end)... */
-  platform?: { platform: Platform; config: ClusterConfig };
+  platform?: {
+    platform: Platform;
+    config: ClusterConfig;
+    /** Which CPUs the generator and this stack get (--cpu-split; default auto). */
+    cpuSplit?: CpuSplitPolicy;
+  };
   /** ...or attach to a stack that is already up (any OpenAI-compatible endpoint). */
   url?: string;
   apiKey?: string;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { assertCapabilities } from '../chaos/experiment/check-capabilities.js';
 import { needsNetworkProxies } from '../chaos/experiments/shipped-experiments.js';
 import type { ExperimentResult } from '../chaos/run-experiment.js';
+import { allowedCpus, planCpuSplit } from '../core/process/cpu-set.js';
 import { SampleCollector } from '../reports/collector/sample-collector.js';
 import { writeReports } from '../reports/render/write-reports.js';
 import type { RunResult } from '../reports/run-result.js';
@@ -96,7 +97,17 @@ async function runParts(
   context: LoadSessionContext,
 ): Promise<void> {
   const interrupted = () => options.interrupt?.received !== undefined;
+  // Only a stack the run starts itself is placed: a --target's processes are not ours to move.
+  const split = options.target.platform
+    ? planCpuSplit(allowedCpus(), options.target.platform.cpuSplit ?? { kind: 'auto' })
+    : undefined;
+  if (split) {
+    state.notes.push(`CPUs: ${split.note}`);
+    context.log(`CPUs: ${split.note}`);
+    if (split.loadgen) context.cpus = split.loadgen;
+  }
   const reached = await bringUp(options.target, {
+    cpus: split?.stack,
     networkProxies: options.parts.some((p) => p.kind === 'faults' && needsNetworkProxies(p.experiment)),
     log: context.log,
     onStack: (stack) => {

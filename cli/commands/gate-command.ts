@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type { PlatformName } from '../../core/platform/platform.js';
+import type { CpuSplitPolicy } from '../../core/process/cpu-set.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { runGate } from '../../pipeline/gate/run-gate.js';
 import { suites } from '../../pipeline/gate/suites.js';
 import { availablePlatformList, parsePlatformName } from '../../platforms/platform-registry.js';
 import { appendGithubStepSummary } from '../../reports/render/github-step-summary.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
+import { withCpuSplitFlag } from '../cpu-split-flag.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
 import {
   type ServerMetricsFlags,
@@ -18,6 +20,7 @@ import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 import { defaultEndpointMix, defaultMaxTokens, resolveMix, resolveTarget } from './run-command.js';
 
 interface GateFlags extends ServerMetricsFlags {
+  cpuSplit?: CpuSplitPolicy;
   platform?: PlatformName;
   config?: string;
   target?: string;
@@ -33,7 +36,7 @@ interface GateFlags extends ServerMetricsFlags {
 }
 
 export function registerGate(program: Command): void {
-  withServerMetricsFlags(program.command('gate'))
+  withCpuSplitFlag(withServerMetricsFlags(program.command('gate')))
     .description(
       'run a release suite and write one combined report; exit 0 pass, 1 an SLO failed, 2 inconclusive, 3 error',
     )

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type { PlatformName } from '../../core/platform/platform.js';
+import type { CpuSplitPolicy } from '../../core/process/cpu-set.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import type { RunTargetSpec } from '../../pipeline/pipeline-options.js';
 import { executeRun } from '../../pipeline/run/execute-run.js';
@@ -15,6 +16,7 @@ import { type ScenarioName, scenarioNames } from '../../runner/load/load-driver.
 import { mainPhase, sizePhase } from '../../runner/load/plan-sizing.js';
 import { servesInfer } from '../../runner/probe/serves-infer.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
+import { withCpuSplitFlag } from '../cpu-split-flag.js';
 import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
 import {
   type ServerMetricsFlags,
@@ -67,6 +69,7 @@ export function defaultDurationS(
 export const defaultMaxTokens = 8;
 
 interface RunFlags extends ServerMetricsFlags {
+  cpuSplit?: CpuSplitPolicy;
   platform?: PlatformName;
   config?: string;
   target?: string;
@@ -90,7 +93,7 @@ function parseScenario(value: string): ScenarioName {
 }
 
 export function registerRun(program: Command): void {
-  withServerMetricsFlags(program.command('run'))
+  withCpuSplitFlag(withServerMetricsFlags(program.command('run')))
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
@@ -183,14 +186,25 @@ export function resolveTarget(flags: {
   config?: string;
   target?: string;
   apiKey?: string;
+  cpuSplit?: CpuSplitPolicy;
 }): RunTargetSpec {
   if (flags.platform && flags.target)
     throw new UserFacingError('give either --platform or --target, not both');
   if (flags.target) {
     if (flags.config)
       throw new UserFacingError('--config describes a stack to bring up; it does not apply to --target');
+    if (flags.cpuSplit)
+      throw new UserFacingError(
+        "--cpu-split places a stack the run brings up; a --target's processes are not Gauntlet's",
+      );
     return { url: flags.target.replace(/\/+$/, ''), ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) };
   }
   const platform = flags.platform ?? 'local';
-  return { platform: { platform: platformFor(platform), config: loadClusterConfig(flags.config) } };
+  return {
+    platform: {
+      platform: platformFor(platform),
+      config: loadClusterConfig(flags.config),
+      ...(flags.cpuSplit ? { cpuSplit: flags.cpuSplit } : {}),
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../config/cluster-config.js';
 import type { LinkFaults } from '../network/link-faults.js';
+import type { CpuSet } from '../process/cpu-set.js';
 import type { Capabilities } from './capabilities.js';
 import type { CleanupOptions, CleanupReport } from './cleanup.js';
 import type { ComponentHandle, ComponentInfo } from './component.js';
@@ -48,6 +49,8 @@ export interface UpOptions {
   networkProxies?: boolean;
   /** Called with progress lines ("etcd ready (3 members, 412 ms)"). */
   log?: (message: string) => void;
+  /** Run the stack's processes on these CPUs only, where the platform can (see core/process/cpu-set.ts). */
+  cpus?: CpuSet;
 }
 
 export interface ComponentSelector {

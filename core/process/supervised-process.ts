@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { type CpuSet, formatCpuList } from './cpu-set.js';
 import { identityOf, type ProcessIdentity } from './process-identity.js';
 
 export interface SpawnOptions {
@@ -14,6 +15,8 @@ export interface SpawnOptions {
    * PR_SET_PDEATHSIG=SIGKILL (util-linux setpriv), so they die with the harness even when it is SIGKILLed.
    */
   detached: boolean;
+  /** Confine the process (and every thread it starts) to these CPUs (util-linux taskset); default: any. */
+  cpus?: CpuSet;
 }
 
 /** A child process whose output goes to a log file and which dies with its parent unless detached. */
@@ -40,9 +43,13 @@ export class SupervisedProcess {
   static start(options: SpawnOptions): SupervisedProcess {
     const fd = openSync(options.logFile, 'a');
     try {
+      // taskset and setpriv both exec what they run, so the pid we get is still the program's own.
+      const pinned: [string, string[]] = options.cpus
+        ? ['taskset', ['-c', formatCpuList(options.cpus), options.command, ...options.args]]
+        : [options.command, options.args];
       const [command, args] = options.detached
-        ? [options.command, options.args]
-        : ['setpriv', ['--pdeathsig', 'SIGKILL', '--', options.command, ...options.args]];
+        ? pinned
+        : ['setpriv', ['--pdeathsig', 'SIGKILL', '--', ...pinned.flat()]];
       const child = spawn(command, args, {
         cwd: options.cwd,
         env: options.env,

@@ -1,4 +1,5 @@
 import type { StackHandle } from '../../core/platform/platform.js';
+import type { CpuSet } from '../../core/process/cpu-set.js';
 import type { RunTargetSpec } from '../pipeline-options.js';
 
 export interface Reached {
@@ -14,6 +15,8 @@ export interface BringUpOptions {
   log: (message: string) => void;
   /** Receives the stack as soon as it is up, so teardown finds it even if a later step throws. */
   onStack: (stack: StackHandle) => void;
+  /** The stack's CPUs, when the run keeps it apart from the generator. */
+  cpus: CpuSet | undefined;
 }
 
 /** Brings a stack up on the target's platform, or attaches to the URL of a stack that is already up. */
@@ -23,6 +26,7 @@ export async function bringUp(target: RunTargetSpec, options: BringUpOptions): P
     const stack = await platform.up(config, {
       log: options.log,
       ...(options.networkProxies ? { networkProxies: true } : {}),
+      ...(options.cpus ? { cpus: options.cpus } : {}),
     });
     options.onStack(stack);
     return { stack, url: stack.gatewayUrl, apiKey: stack.apiKey };

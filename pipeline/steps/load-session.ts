@@ -1,3 +1,4 @@
+import type { CpuSet } from '../../core/process/cpu-set.js';
 import type { Interrupt } from '../../core/process/interrupt.js';
 import type { SampleCollector } from '../../reports/collector/sample-collector.js';
 import { tailFile } from '../../reports/collector/tail-file.js';
@@ -15,6 +16,8 @@ export interface LoadSessionContext {
   log: (message: string) => void;
   /** Set when the run has its own Prometheus: every load also writes its metrics there. */
   remoteWrite?: { url: string; testId: string };
+  /** Set when the run keeps the generator on CPUs of its own, apart from the stack. */
+  cpus?: CpuSet;
 }
 
 export interface LoadSession {
@@ -35,9 +38,11 @@ export async function startLoadSession(plan: LoadPlan, context: LoadSessionConte
   const totalS = shape.phases.reduce((s, p) => s + phaseDurationS(p), 0);
   context.log(`${plan.scenario}: ${totalS} s at ${plan.rate} req/s base rate`);
   const startedMs = Date.now();
-  const run = await context.driver.start(
-    context.remoteWrite ? { ...plan, remoteWrite: context.remoteWrite } : plan,
-  );
+  const run = await context.driver.start({
+    ...plan,
+    ...(context.remoteWrite ? { remoteWrite: context.remoteWrite } : {}),
+    ...(context.cpus ? { cpus: context.cpus } : {}),
+  });
   const tail = tailFile(run.samplesFile, context.collector, { intervalMs: 200 });
   // No ticker without a display: a snapshot a second costs CPU the load generator may need.
   const ticker = context.display.enabled

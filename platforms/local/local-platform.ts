@@ -5,6 +5,7 @@ import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
 import type { Platform, StackHandle, StackPlan, UpOptions } from '../../core/platform/platform.js';
 import { waitForRouting } from '../../core/platform/wait-for-routing.js';
+import type { CpuSet } from '../../core/process/cpu-set.js';
 import { freePort } from '../../core/process/free-port.js';
 import { tailOf } from '../../core/process/log-tail.js';
 import { SupervisedProcess } from '../../core/process/supervised-process.js';
@@ -44,6 +45,7 @@ export class LocalPlatform implements Platform {
   async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
     const log = options.log ?? (() => {});
     const detached = options.detached ?? false;
+    const cpus = options.cpus;
     const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
     const runId = newRunId();
     const runDir = join(options.runsDir ?? runsDir(), runId);
@@ -61,7 +63,12 @@ export class LocalPlatform implements Platform {
       // Network chaos needs a TCP proxy on every link (this kernel has no netem): toxiproxy in front of each
       // batcher, each worker and each etcd member, so the stack's own traffic crosses it.
       const proxies = options.networkProxies
-        ? await startLinkProxies({ logFile: join(logsDir, 'toxiproxy.log'), detached, readyTimeoutMs })
+        ? await startLinkProxies({
+            logFile: join(logsDir, 'toxiproxy.log'),
+            detached,
+            readyTimeoutMs,
+            ...(cpus ? { cpus } : {}),
+          })
         : undefined;
       if (proxies) {
         stack.addHelper('toxiproxy', proxies.process, () => proxies.close());
@@ -81,6 +88,7 @@ export class LocalPlatform implements Platform {
               args: spec.args,
               logFile,
               detached,
+              ...(cpus ? { cpus } : {}),
             });
             component.adopt({ process: proc, url: spec.clientUrl });
             await waitForEtcdHealthy(spec.clientUrl, readyTimeoutMs, () => proc.exited);
@@ -122,7 +130,7 @@ export class LocalPlatform implements Platform {
           env.id,
           env.node,
           logFile,
-          () => launchService(full, logFile, detached, readyTimeoutMs, (l) => component.adopt(l)),
+          () => launchService(full, logFile, { detached, readyTimeoutMs, cpus }, (l) => component.adopt(l)),
           save,
         );
         stack.add(component);
@@ -170,8 +178,7 @@ async function startAll(components: LocalComponent[]): Promise<void> {
 async function launchService(
   env: ServiceEnv,
   logFile: string,
-  detached: boolean,
-  readyTimeoutMs: number,
+  { detached, readyTimeoutMs, cpus }: { detached: boolean; readyTimeoutMs: number; cpus: CpuSet | undefined },
   adopt: (launched: Launched) => void,
 ): Promise<Launched> {
   const proc = SupervisedProcess.start({
@@ -180,6 +187,7 @@ async function launchService(
     env: { ...process.env, [serviceEnvVar]: JSON.stringify(env) },
     logFile,
     detached,
+    ...(cpus ? { cpus } : {}),
   });
   adopt({ process: proc, url: undefined });
   // The log file is appended to across restarts: only this process's ready line counts (setpriv execs the

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { CpuSet } from '../../core/process/cpu-set.js';
 import { SupervisedProcess } from '../../core/process/supervised-process.js';
 import { projectRoot } from '../../core/project-root.js';
 import { resolveK6Binary } from './k6-binary.js';
@@ -34,6 +35,8 @@ export interface RunK6Options {
   remoteWriteUrl?: string;
   /** The `testid` tag on every remote-written series (the run dashboard's variable); the run id. */
   testId?: string;
+  /** Run k6 on these CPUs only (apart from the stack it loads, when the run splits CPUs). */
+  cpus?: CpuSet;
 }
 
 export interface K6Progress {
@@ -157,6 +160,7 @@ export function runK6(options: RunK6Options): K6Run {
     cwd: projectRoot(),
     logFile,
     detached: false,
+    ...(settings.cpus ? { cpus: settings.cpus } : {}),
   });
   const events = new EventEmitter<K6RunEvents>();
   const tail = new SamplesTail(samplesFile);

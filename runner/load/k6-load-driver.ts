@@ -116,6 +116,7 @@ export class K6LoadDriver implements LoadDriver {
       stopGraceMs: this.options.stopGraceMs,
       progressIntervalMs: this.options.progressIntervalMs,
       ...(plan.remoteWrite ? { remoteWriteUrl: plan.remoteWrite.url, testId: plan.remoteWrite.testId } : {}),
+      ...(plan.cpus ? { cpus: plan.cpus } : {}),
     });
     const lagWarnMs = this.options.lagWarnMs ?? defaultLagWarnMs;
     const done = run.done.then((result) => outcomeOf(result, lagWarnMs));

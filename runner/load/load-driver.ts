@@ -1,3 +1,4 @@
+import type { CpuSet } from '../../core/process/cpu-set.js';
 import type { Endpoint } from '../../reports/model/kinds.js';
 import type { TrendStats } from '../k6/k6-summary.js';
 
@@ -34,6 +35,8 @@ export interface LoadPlan {
   runId?: string;
   /** Also stream the generator's metrics to this Prometheus remote-write endpoint, tagged testid=testId. */
   remoteWrite?: { url: string; testId: string };
+  /** The generator's CPUs, when the run keeps it apart from the stack. */
+  cpus?: CpuSet;
 }
 
 export interface LoadProgress {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CpuSet } from '../../../core/process/cpu-set.js';
 import { freePort } from '../../../core/process/free-port.js';
 import { tailOf } from '../../../core/process/log-tail.js';
 import { SupervisedProcess } from '../../../core/process/supervised-process.js';
@@ -13,6 +14,8 @@ export interface ToxiproxyServerOptions {
   readyTimeoutMs?: number;
   /** The server binary; `.tools/bin/toxiproxy-server` (installed by `npm run setup`), then PATH. */
   command?: string;
+  /** CPUs it runs on (the stack's, when the run splits CPUs). */
+  cpus?: CpuSet;
 }
 
 export interface StartedToxiproxyServer extends AsyncDisposable {
@@ -35,6 +38,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
       args: ['-host', '127.0.0.1', '-port', String(port)],
       logFile: options.logFile,
       detached: options.detached ?? false,
+      ...(options.cpus ? { cpus: options.cpus } : {}),
     });
     const apiUrl = `http://127.0.0.1:${port}`;
     const client = new ToxiproxyClient(apiUrl);
