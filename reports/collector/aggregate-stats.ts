@@ -1,4 +1,5 @@
 import { type Endpoint, emptyErrorCounts, type LatencyMetric, type ReportErrorKind } from '../model/kinds.js';
+import { addClusterSums, type ClusterSums, emptyClusterSums } from '../stats/cluster-sums.js';
 import { createLatencyHistogram, type LatencyHistogram } from '../stats/latency-histogram.js';
 
 /**
@@ -24,6 +25,8 @@ export interface AggregateStats {
   lastStartMs: number;
   lastEndMs: number;
   histograms: Record<LatencyMetric, LatencyHistogram>;
+  /** The ITL gaps grouped by stream: gaps of one stream are correlated, which the ITL interval accounts for. */
+  itlStreams: ClusterSums;
 }
 
 export function emptyAggregate(
@@ -49,6 +52,7 @@ export function emptyAggregate(
       itl: createLatencyHistogram(),
       tpot: createLatencyHistogram(),
     },
+    itlStreams: emptyClusterSums(),
   };
 }
 
@@ -66,6 +70,7 @@ export function addAggregate(into: AggregateStats, from: AggregateStats): void {
     const h = from.histograms[metric];
     if (h.totalCount > 0) into.histograms[metric].add(h);
   }
+  addClusterSums(into.itlStreams, from.itlStreams);
 }
 
 export interface AggregateFilter {

@@ -1,4 +1,5 @@
 import { ENDPOINTS, type Endpoint, ERROR_KINDS, type ReportErrorKind } from '../model/kinds.js';
+import { addCluster, type ClusterSums, emptyClusterSums } from '../stats/cluster-sums.js';
 import { createLatencyHistogram, type LatencyHistogram, MICROS_PER_MS } from '../stats/latency-histogram.js';
 import { histogramsOf, type LatencyRecorders, latencyRecorders } from '../stats/latency-recorder.js';
 import { type AggregateStats, addAggregate, emptyAggregate } from './aggregate-stats.js';
@@ -68,6 +69,7 @@ interface Accumulator {
   lastStartMs: number;
   lastEndMs: number;
   recorders: LatencyRecorders;
+  itlStreams: ClusterSums;
 }
 
 interface GroupSlot {
@@ -238,7 +240,15 @@ export class SampleCollector {
       }
       const itl = s.itl;
       const itlRecorder = rec.itl;
-      for (let k = 0; k < s.itlCount; k++) itlRecorder.recordMs(itl[k] ?? Number.NaN);
+      let gapSum = 0;
+      let gapSquares = 0;
+      for (let k = 0; k < s.itlCount; k++) {
+        const gap = itl[k] ?? Number.NaN;
+        itlRecorder.recordMs(gap);
+        gapSum += gap;
+        gapSquares += gap * gap;
+      }
+      addCluster(acc.itlStreams, s.itlCount, gapSum, gapSquares);
     } else {
       // A failed sample without a (known) kind counts as `unknown`.
       const kind = s.errorKind < 0 ? ERROR_KINDS.length - 1 : s.errorKind;
@@ -286,6 +296,7 @@ export class SampleCollector {
         lastStartMs: Number.NaN,
         lastEndMs: Number.NaN,
         recorders: latencyRecorders(),
+        itlStreams: emptyClusterSums(),
       };
       slot.byEndpoint[ep] = acc;
     }
@@ -415,6 +426,7 @@ function toAggregate(slot: GroupSlot, acc: Accumulator): AggregateStats {
     lastStartMs: acc.lastStartMs,
     lastEndMs: acc.lastEndMs,
     histograms: histogramsOf(acc.recorders),
+    itlStreams: { ...acc.itlStreams },
   };
 }
 

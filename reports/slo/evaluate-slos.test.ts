@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../core/random/prng.js';
+import { type CollectorResult, SampleCollector } from '../collector/sample-collector.js';
 import { evaluateSlos, type LoadInfo, STRADDLES } from './evaluate-slos.js';
 import { loadDefaultSlos } from './load-slos.js';
 import type { Slo } from './slo-schema.js';
@@ -281,5 +283,59 @@ describe('evaluateSlos', () => {
     expect(evaluateSlos([later], result, onSchedule(result), { hostOverloads }).slos[0]?.verdict).toBe(
       'pass',
     );
+  });
+});
+
+describe('ITL intervals', () => {
+  const itlP99: Slo = {
+    id: 'itl-p99',
+    metric: 'itl',
+    endpoint: 'chat_stream',
+    stat: 'p99',
+    op: '<',
+    threshold: 100,
+  };
+
+  /** 400 streams of 17 tokens; `paced` gives each stream its own pace (the gaps of one stream alike). */
+  function streams(paced: boolean): CollectorResult {
+    const random = mulberry32(11);
+    const collector = new SampleCollector();
+    let text = '';
+    for (let i = 0; i < 400; i++) {
+      const pace = 5 + 20 * random();
+      const itl = Array.from({ length: 16 }, () => (paced ? pace + 0.05 * random() : 5 + 20 * random()));
+      const e2e = 30 + itl.reduce((a, b) => a + b, 0);
+      const sample = {
+        id: `r${i}`,
+        sc: 'load',
+        ph: 'main',
+        ep: 'chat_stream',
+        t0: 1_000_000 + i * 10,
+        e2e,
+        ttft: 30,
+        itl,
+        ok: 1,
+        st: 200,
+        out: 17,
+        in: 10,
+      };
+      text += `${JSON.stringify(sample)}\n`;
+    }
+    collector.ingestChunk(Buffer.from(text));
+    return collector.result();
+  }
+
+  it('widens the interval when the gaps of one stream are alike, and says by how much', () => {
+    const independent = evaluateSlos([itlP99], streams(false), onSchedule(streams(false))).slos[0];
+    const correlated = evaluateSlos([itlP99], streams(true), onSchedule(streams(true))).slos[0];
+    expect(independent?.reason).toMatch(/design effect 1\.\d\d/);
+    expect(correlated?.reason).toMatch(
+      /6,400 gaps from 400 streams count as 4\d\d \(design effect 1[56]\.\d\d\)/,
+    );
+    const width = (v: typeof correlated) => (v?.ci ? v.ci[1] - v.ci[0] : Number.NaN);
+    // 400 effective values cannot bound a p99 two-sidedly (about 560 are needed); 6,400 can.
+    expect(width(independent)).toBeLessThan(3);
+    expect(correlated?.ci).toBeNull();
+    expect(correlated?.verdict).toBe('inconclusive');
   });
 });

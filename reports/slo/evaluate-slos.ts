@@ -2,6 +2,7 @@ import { aggregateRequests, requestMatcher } from '../collector/aggregate-reques
 import { type AggregateStats, mergeMatching, startSpanS } from '../collector/aggregate-stats.js';
 import type { CollectorResult } from '../collector/sample-collector.js';
 import { combineVerdicts, type Endpoint, type SloVerdictKind } from '../model/kinds.js';
+import { designEffect } from '../stats/cluster-sums.js';
 import {
   type Estimate,
   type Interval,
@@ -274,12 +275,46 @@ function judgeOne(
     };
   }
   if (!isLatencyMetric(slo.metric)) throw new Error(`unhandled SLO metric ${slo.metric}`);
-  const ranked = new RankedHistogram(scoped(result, slo).histograms[slo.metric]);
+  const agg = scoped(result, slo);
+  const ranked = new RankedHistogram(agg.histograms[slo.metric]);
   const n = ranked.n;
+  // The gaps of one stream share its worker, batch and network: they are not independent samples, so the
+  // interval is as wide as their effective number (Kish's design effect from the intraclass correlation).
+  const clustering = slo.metric === 'itl' && n > 0 ? designEffect(agg.itlStreams) : undefined;
+  const effectiveN = clustering?.effectiveN ?? n;
   const estimate: Estimate =
-    stat === 'mean' ? meanWithCi(ranked, Z_95) : quantileWithCi(ranked, STAT_QUANTILE[stat], Z_95);
-  const need = samplesNeeded(slo) ?? MIN_SAMPLES_FOR_MEAN;
-  const rate = scopeRate(result, slo, scenarioLoad, n);
+    stat === 'mean'
+      ? meanWithCi(ranked, Z_95, effectiveN)
+      : quantileWithCi(ranked, STAT_QUANTILE[stat], Z_95, effectiveN);
+  const need = Math.ceil((samplesNeeded(slo) ?? MIN_SAMPLES_FOR_MEAN) * (clustering?.effect ?? 1));
+  const verdict = judgeLatency(
+    withStat,
+    slo,
+    ranked,
+    estimate,
+    need,
+    scopeRate(result, slo, scenarioLoad, n),
+    behind,
+  );
+  if (!clustering) return verdict;
+  return {
+    ...verdict,
+    reason: `${verdict.reason}; ITL gaps of one stream are correlated: ${fmtCount(n)} gaps from ${fmtCount(agg.itlStreams.clusters)} streams count as ${fmtCount(Math.round(effectiveN))} (design effect ${clustering.effect.toFixed(2)})`,
+  };
+}
+
+/** A latency SLO from its estimate: decided, a one-sided violation, or what would decide it. */
+function judgeLatency(
+  withStat: Base & { stat: SloStat },
+  slo: Slo,
+  ranked: RankedHistogram,
+  estimate: Estimate,
+  need: number,
+  rate: number | null,
+  behind: string | null,
+): SloVerdict {
+  const { stat } = withStat;
+  const n = ranked.n;
   const observed = n > 0 ? round(estimate.value) : null;
   if (estimate.ci === null && stat !== 'mean' && (!behind || slo.op.startsWith('<'))) {
     // Too few samples for a two-sided interval can still be enough to show a violation: when the one bound

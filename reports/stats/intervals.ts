@@ -51,22 +51,34 @@ export interface Estimate {
   ci: Interval | null;
 }
 
-/** Nearest-rank q-quantile of a histogram with its order-statistic confidence interval. */
-export function quantileWithCi(ranked: RankedHistogram, q: number, z = Z_95): Estimate {
+/**
+ * Nearest-rank q-quantile of a histogram with its order-statistic confidence interval. When the values are
+ * correlated in clusters (the gaps of one stream), `effectiveN` below n widens the interval: the ranks are
+ * those of effectiveN independent values, placed at the same fractions of the pooled n.
+ */
+export function quantileWithCi(
+  ranked: RankedHistogram,
+  q: number,
+  z = Z_95,
+  effectiveN = ranked.n,
+): Estimate {
   const value = ranked.quantile(q);
-  const ranks = quantileCiRanks(ranked.n, q, z);
-  return {
-    value,
-    ci: ranks ? [ranked.valueAtRank(ranks.lower), ranked.valueAtRank(ranks.upper)] : null,
-  };
+  const n = ranked.n;
+  const m = Math.min(n, Math.floor(effectiveN));
+  const ranks = quantileCiRanks(m, q, z);
+  if (!ranks) return { value, ci: null };
+  const lower = m === n ? ranks.lower : Math.max(1, Math.floor((ranks.lower / m) * n));
+  const upper = m === n ? ranks.upper : Math.min(n, Math.ceil((ranks.upper / m) * n));
+  return { value, ci: [ranked.valueAtRank(lower), ranked.valueAtRank(upper)] };
 }
 
 /** The fewest samples for which a mean gets a normal-approximation interval. */
 export const MIN_SAMPLES_FOR_MEAN = 30;
 
-export function meanWithCi(ranked: RankedHistogram, z = Z_95): Estimate {
-  if (ranked.n < MIN_SAMPLES_FOR_MEAN) return { value: ranked.meanMs, ci: null };
-  const half = (z * ranked.stdDevMs) / Math.sqrt(ranked.n);
+export function meanWithCi(ranked: RankedHistogram, z = Z_95, effectiveN = ranked.n): Estimate {
+  const n = Math.min(ranked.n, effectiveN);
+  if (n < MIN_SAMPLES_FOR_MEAN) return { value: ranked.meanMs, ci: null };
+  const half = (z * ranked.stdDevMs) / Math.sqrt(n);
   return { value: ranked.meanMs, ci: [ranked.meanMs - half, ranked.meanMs + half] };
 }
 
