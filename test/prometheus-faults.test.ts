@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../chaos/faults/fault-journal.js';
+import { parseRunJson } from '../reports/render/write-reports.js';
+import { startPrometheus } from '../runner/prometheus/prometheus-server.js';
+import { runCli, writeSmallConfig } from './support/cli.js';
+
+const hasPrometheus = existsSync('/usr/bin/prometheus');
+
+/**
+ * A short experiment for the small stack: 10 req/s, 4 s of steady state (the 20 requests a window needs
+ * before it is more than inconclusive, or no fault is injected), one worker killed for 4 s.
+ */
+const experimentYaml = `id: prom-kill
+title: Kill one worker, briefly
+description: One worker SIGKILLed for 4 s under light load, to see the fault in the run's Prometheus.
+expectedOutcome: The fault's series is 1 while the worker is down and 0 once it is restarted.
+steadyState:
+  slos:
+    - { id: error-rate, metric: error_rate, op: "<", threshold: 0.5 }
+  windowS: 4
+load:
+  scenario: load
+  rate: 10
+  durationS: 14
+faults:
+  - id: kill-one
+    at: 5
+    action: kill
+    target: { role: worker, count: 1, pick: first }
+    durationS: 4
+    params: { signal: SIGKILL }
+`;
+
+interface RangeResult {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
+
+/** Every live process whose command line has this argument (read from /proc). */
+function processesWithArg(arg: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(arg);
+      } catch {
+        return false; // gone while we looked
+      }
+    })
+    .map(Number);
+}
+
+describe.skipIf(!hasPrometheus)('gauntlet chaos --prometheus', () => {
+  it("puts each fault in the run's Prometheus: gauntlet_fault_active 1 while in force, 0 after, and leaves nothing running", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-prom-faults-'));
+    const out = join(dir, 'run');
+    const experiment = join(dir, 'prom-kill.yaml');
+    writeFileSync(experiment, experimentYaml);
+    const env = { ...process.env, GAUNTLET_HOME: join(dir, 'home') };
+    const args = ['chaos', experiment, '--platform', 'local', '--config', writeSmallConfig(dir)];
+    const result = await runCli([...args, '--prometheus', '--out', out], env, 150_000);
+    // Pass, fail or inconclusive: the verdict is not this test's subject, a harness error would be.
+    expect([0, 1, 2], result.stdout + result.stderr).toContain(result.code);
+    const exporterUrl = /harness series at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(result.stderr)?.[1];
+    expect(exporterUrl, result.stderr).toBeDefined();
+
+    // Nothing left behind: neither the run's Prometheus, nor the exporter, nor the stack.
+    expect(processesWithArg(`--config.file=${join(out, 'prometheus', 'prometheus.yml')}`)).toEqual([]);
+    await expect(fetch(exporterUrl ?? '', { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+    expect((await runCli(['status'], env)).stdout).toMatch(/no stack is running/);
+
+    const run = parseRunJson(readFileSync(join(out, 'run.json'), 'utf8'), 'run.json');
+    const journal = JSON.parse(readFileSync(join(out, 'fault-journal.json'), 'utf8')) as {
+      faults: JournalEntry[];
+    };
+    const fault = journal.faults.find((f) => f.faultId === 'kill-one');
+    expect(fault?.targets).toHaveLength(1);
+    expect(fault?.revertedAt).toBeDefined();
+    expect(fault?.revertError).toBeUndefined();
+    // The stack's run id: the Prometheus selector run.json records, and the testid of k6's and the harness's
+    // series (run.json's own runId is the output folder's name).
+    const stackRunId = /^gauntlet_run="(.+)"$/.exec(run.serverMetrics.source?.selector ?? '')?.[1] ?? '';
+    expect(stackRunId).not.toBe('');
+    const injectedAt = (fault?.injectedAt ?? 0) / 1000;
+    const revertedAt = (fault?.revertedAt ?? 0) / 1000;
+
+    // The TSDB outlives the run: read the series back by PromQL from a Prometheus started on it again.
+    await using reopened = await startPrometheus({ runId: stackRunId, dir: join(out, 'prometheus') });
+    const params = new URLSearchParams({
+      query: `gauntlet_fault_active{testid="${stackRunId}"}`,
+      start: String(Date.parse(run.startedAt) / 1000),
+      end: String(Date.parse(run.endedAt) / 1000 + 30),
+      step: '0.5',
+    });
+    const body = (await (await fetch(`${reopened.url}/api/v1/query_range?${params}`)).json()) as {
+      status: string;
+      data: { result: RangeResult[] };
+    };
+    expect(body.status).toBe('success');
+    expect(body.data.result.map((r) => r.metric)).toEqual([
+      expect.objectContaining({
+        __name__: 'gauntlet_fault_active',
+        testid: stackRunId,
+        fault_id: 'kill-one',
+        action: 'kill',
+        target: fault?.targets[0],
+        role: 'harness',
+        gauntlet_run: stackRunId,
+      }),
+    ]);
+    const points = (body.data.result[0]?.values ?? []).map(([t, v]) => ({ t, v: Number(v) }));
+    // A scrape a second: the series is 1 inside the fault, 0 outside, up to one scrape's lag after each
+    // edge (and a little before: a sample is stamped when its scrape starts, read when the request arrives).
+    const lagS = 1.5;
+    const ones = points.filter((p) => p.v === 1);
+    expect(ones.length).toBeGreaterThanOrEqual(4);
+    expect(ones.every((p) => p.t >= injectedAt - 0.5 && p.t <= revertedAt + lagS)).toBe(true);
+    expect(points.some((p) => p.t > injectedAt + lagS && p.t < revertedAt && p.v === 1)).toBe(true);
+    const after = points.filter((p) => p.t > revertedAt + lagS);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((p) => p.v === 0)).toBe(true);
+    expect(points.at(-1)?.v).toBe(0);
+  }, 180_000);
+});
