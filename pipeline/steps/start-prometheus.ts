@@ -32,14 +32,17 @@ export async function startRunPrometheus(
   const runId = stack?.runId ?? outDir.split('/').filter(Boolean).at(-1) ?? 'run';
   const server = await startPrometheus({ runId, dir: join(outDir, 'prometheus'), scrapeIntervalMs });
   const journals: FaultJournal[] = [];
-  let exporter: HarnessExporter;
+  let exporter: HarnessExporter | undefined;
   try {
     exporter = await startHarnessExporter({
       testId: runId,
       faults: () => journals.flatMap((j) => faultActivity(j.entries())),
     });
     await server.setTargets([exporter.target, ...(stack ? await targetsOf(stack) : [])]);
+    // The load starts next: its first seconds must have the stack's series beside them.
+    await server.waitForFirstScrapes();
   } catch (error) {
+    await exporter?.close();
     await server.close();
     throw error;
   }
