@@ -6,7 +6,7 @@ import type { Verdict } from '../reports/model/kinds.js';
 import type { Clock } from './clock.js';
 import { type EndpointMix, type Experiment, expectationsFor } from './experiment/experiment-schema.js';
 import type { SloCatalog } from './experiment/resolve-slos.js';
-import type { JournalEntry, JournalNote } from './faults/fault-journal.js';
+import type { FaultJournal, JournalEntry, JournalNote } from './faults/fault-journal.js';
 import type { StackFaults } from './faults/stack-faults.js';
 import { type AuditFinding, auditStack } from './measure/audit.js';
 import type { DetectionObservation } from './measure/detection.js';
@@ -63,6 +63,11 @@ export interface RunExperimentOptions {
   /** The platform's network faults (needed by network-* faults and the toxic audit). */
   links?: LinkFaults;
   clock?: Clock;
+  /**
+   * The journal to record into (default: a new one), for a caller that reads it while the experiment runs
+   * (the harness exporter's gauntlet_fault_active series).
+   */
+  journal?: FaultJournal;
   sloCatalog?: SloCatalog;
   /** A routing probe, or false for none (detection then reads not_detected). Default: DetectionProbe. */
   probe?: false | ((stack: StackHandle, faults: StackFaults, maxDurationMs: number) => RoutingProbe);

@@ -81,7 +81,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
   // Down even when judging or writing failed; a teardown error never hides the error that came first.
   try {
-    await tearDown(state);
+    await tearDown(state, log);
   } catch (error) {
     if (state.failure === undefined && thrown === undefined) thrown = error;
     else log(`teardown failed: ${(error as Error).message}`);

@@ -12,6 +12,7 @@ import { freePort } from '../core/process/free-port.js';
 import { SupervisedProcess } from '../core/process/supervised-process.js';
 import { projectRoot } from '../core/project-root.js';
 import { resolveK6Binary } from '../runner/k6/k6-binary.js';
+import { harnessRegistry } from '../runner/prometheus/harness-exporter.js';
 import { BatcherMetrics } from '../stack/batcher/batcher-metrics.js';
 import { GatewayMetrics } from '../stack/gateway/gateway-metrics.js';
 import { FaultState } from '../stack/worker/fault-state.js';
@@ -103,7 +104,12 @@ describe.skipIf(missing !== '')(
       // together here, it is kept once.
       batcher.registry.removeSingleMetric('gauntlet_event_loop_delay_seconds');
       worker.registry.removeSingleMetric('gauntlet_event_loop_delay_seconds');
-      const registry = Registry.merge([gateway.registry, batcher.registry, worker.registry]);
+      // The harness's fault-journal series, as a chaos run in force exports it (runner/prometheus).
+      const harness = harnessRegistry({
+        testId: testid,
+        faults: () => [{ faultId: 'kill-worker', action: 'kill', target: 'worker-a-0', active: true }],
+      });
+      const registry = Registry.merge([gateway.registry, batcher.registry, worker.registry, harness]);
       let ticks = 0;
       const tick = () => {
         if (++ticks > 600) return; // bounded: 2 minutes at most
@@ -246,7 +252,6 @@ export default function () {
       ['k6_dropped_iterations_total', 'k6 dropped no iteration'],
       ['_p99', 'trend-stats series: k6 wrote native histograms instead'],
       ['_p50', 'trend-stats series: k6 wrote native histograms instead'],
-      ['(gauntlet_fault_active', 'the harness does not emit the chaos journal series yet'],
     ]);
     const expectedEmpty = (expr: string) => [...emptyHere.keys()].some((k) => expr.includes(k));
 
@@ -273,7 +278,7 @@ export default function () {
       },
     );
 
-    it('reads latency percentiles from k6 native histograms in seconds, and the worker fault as an annotation', async () => {
+    it('reads latency percentiles from k6 native histograms in seconds, and the faults as annotations', async () => {
       const p50 = await query(
         asGrafanaSends(
           'histogram_quantile(0.5, sum(rate(k6_gauntlet_e2e_ms_seconds{testid=~"$testid"}[1m])))',
@@ -284,6 +289,15 @@ export default function () {
       expect(Number(p50[0]?.value[1])).toBeLessThan(0.28);
       const faultsNow = await query('max by (fault, instance) (gauntlet_worker_fault_active) > 0');
       expect(faultsNow.map((r) => r.metric.fault)).toEqual(['slowdown']);
+      const run = await dashboard('gauntlet-run.json');
+      const journalAnnotation = run.annotations.list.find((a) => a.expr?.includes('gauntlet_fault_active'));
+      const journalNow = await query(asGrafanaSends(journalAnnotation?.expr ?? ''));
+      expect(journalNow.map((r) => r.metric)).toEqual([
+        { fault_id: 'kill-worker', action: 'kill', target: 'worker-a-0' },
+      ]);
+      // The run's testid selects it: another run's faults are not annotated.
+      const other = (journalAnnotation?.expr ?? '').replaceAll('$testid', 'another-run');
+      expect(await query(other)).toEqual([]);
     });
   },
 );

@@ -40,7 +40,7 @@ export function planRun(experiment: Experiment, options: RunExperimentOptions): 
   validateExperiment(experiment, topologyOfStack(stack), `experiment ${experiment.id}`);
   const slos = resolveSlos(experiment, options.sloCatalog);
   const durationMs = experiment.load.durationS * 1000;
-  const journal = new FaultJournal(clock);
+  const journal = options.journal ?? new FaultJournal(clock);
   const faults = new StackFaults(stack, {
     journal,
     clock,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { FaultJournal } from '../../chaos/faults/fault-journal.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
 import { runExperiment } from '../../chaos/run-experiment.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
@@ -37,9 +38,13 @@ export async function runFaults(
       return session.run;
     },
   };
+  // Created here so that the run's Prometheus (if any) can export the faults while they are in force.
+  const journal = new FaultJournal();
+  state.prometheus?.journals.push(journal);
   try {
     const result = await runExperiment(experiment, {
       stack,
+      journal,
       load: loadStarterFrom(driver, { seed: part.seed, maxTokens: part.maxTokens }),
       outDir,
       ...(stack.links ? { links: stack.links } : {}),

@@ -1,10 +1,13 @@
 import type { RunState } from './run-state.js';
+import { closeRunPrometheus } from './start-prometheus.js';
 
 /**
  * Tears down what the run started, in order: scrapes first (they would only see components going away),
  * then the stack. Load and faults have been stopped and rolled back by their own steps before this.
  */
-export async function tearDown(state: RunState): Promise<void> {
+export async function tearDown(state: RunState, log: (message: string) => void = () => {}): Promise<void> {
+  // Every fault is rolled back by now: the harness series' last scrape must come after this.
+  const faultsSettledAt = Date.now();
   await state.scraper?.stop();
   state.scraper = undefined;
   const stack = state.stack;
@@ -13,5 +16,5 @@ export async function tearDown(state: RunState): Promise<void> {
   // Last: its TSDB (kept in the run folder) should hold the stack's final moments too.
   const prometheus = state.prometheus;
   state.prometheus = undefined;
-  await prometheus?.server.close();
+  if (prometheus) await closeRunPrometheus(prometheus, faultsSettledAt, log);
 }

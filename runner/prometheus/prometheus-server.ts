@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../core/process/free-port.js';
 import { tailOf } from '../../core/process/log-tail.js';
 import { SupervisedProcess } from '../../core/process/supervised-process.js';
@@ -25,8 +26,14 @@ export interface StartedPrometheus extends AsyncDisposable {
   readonly remoteWriteUrl: string;
   /** The TSDB folder, kept after close so the run's series can be read again. */
   readonly dataDir: string;
-  /** Replaces the scraped components (Prometheus rereads the file within a second). */
+  /** Replaces the scraped components (Prometheus picks the file up within about 5 s). */
   setTargets(targets: readonly PrometheusTarget[]): Promise<void>;
+  /**
+   * Resolves once every target of the last setTargets has been scraped at least once: Prometheus applies
+   * discovered targets in batches up to 5 s apart, and a load started before that would miss the stack's
+   * first seconds. Throws, naming the targets still waiting, after timeoutMs.
+   */
+  waitForFirstScrapes(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +50,9 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   const configFile = join(dir, 'prometheus.yml');
   const logFile = join(dir, 'prometheus.log');
   await mkdir(dataDir, { recursive: true });
+  let targetIds: string[] = [];
   const setTargets = async (targets: readonly PrometheusTarget[]) => {
+    targetIds = targets.map((t) => t.id);
     // Written whole then renamed: Prometheus must never read a half-written file.
     const tmp = `${targetsFile}.tmp`;
     await writeFile(tmp, `${JSON.stringify(fileSdGroups(options.runId, targets), null, 2)}\n`);
@@ -90,6 +99,7 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
         remoteWriteUrl: `${url}/api/v1/write`,
         dataDir,
         setTargets,
+        waitForFirstScrapes: (timeoutMs = 20_000) => waitForFirstScrapes(url, targetIds, timeoutMs),
         close,
         [Symbol.asyncDispose]: close,
       };
@@ -101,4 +111,29 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   throw new Error(
     `prometheus (${command}) did not start: ${lastError}\n--- last lines of ${logFile}\n${tailOf(logFile)}`,
   );
+}
+
+interface TargetsResponse {
+  data?: { activeTargets?: Array<{ labels: Record<string, string>; health: string }> };
+}
+
+async function waitForFirstScrapes(url: string, ids: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let waiting = [...ids];
+  while (waiting.length > 0) {
+    const body = (await fetch(`${url}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.json())
+      .catch(() => ({}))) as TargetsResponse;
+    // A target's health is "unknown" until its first scrape, then "up" or "down".
+    const scraped = new Set(
+      (body.data?.activeTargets ?? []).flatMap((t) =>
+        t.health !== 'unknown' && t.labels.component ? [t.labels.component] : [],
+      ),
+    );
+    waiting = ids.filter((id) => !scraped.has(id));
+    if (waiting.length === 0) return;
+    if (Date.now() >= deadline)
+      throw new Error(`prometheus at ${url}: not scraped within ${timeoutMs} ms: ${waiting.join(', ')}`);
+    await sleep(200);
+  }
 }

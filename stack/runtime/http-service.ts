@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
+import { serveMetrics } from '../../core/metrics/serve-metrics.js';
 import { sendJson } from './http-util.js';
-import { serveMetrics } from './metrics-endpoint.js';
 
 /**
  * The HTTP skeleton the three services share: a routes table, the /healthz /readyz /metrics probes,
