@@ -41,6 +41,17 @@ export const workerSchema = z.strictObject({
   kv_cache_tokens: positiveInt(100_000_000).default(1_300_000),
   /** Multiplies every step: 1 is a healthy GPU; the knob a release gate's planted regression turns. */
   slowdown: z.number().min(1).max(1000).default(1),
+  /**
+   * Automatic prefix caching (vLLM APC, SGLang's radix cache): prompt blocks whose KV was computed before
+   * skip their prefill. vLLM keeps cached blocks in the free part of the KV pool; here the cache has its own
+   * bound, in tokens, evicted least recently used first.
+   */
+  prefix_cache: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      capacity_tokens: z.number().int().min(0).max(100_000_000).default(262_144),
+    })
+    .default({ enabled: true, capacity_tokens: 262_144 }),
   latency: latencyModelSchema.default(latencyModelSchema.parse({})),
 });
 
