@@ -7,6 +7,7 @@ import type { ServerMetricsSource } from '../pipeline-options.js';
 import type { RunState } from './run-state.js';
 import { serverSeries } from './server-series.js';
 import { scrapeIntervalMs } from './start-scrapes.js';
+import { workloadNotes } from './workload-series.js';
 
 export interface Collected {
   samples: CollectorResult;
@@ -24,6 +25,7 @@ export async function collect(
   state.scraper = undefined;
   const samples = state.collector.result();
   const origin = samples.timeOriginMs;
+  state.notes.push(...workloadNotes(points));
   const scraped: ServerMetrics = {
     ...serverSeries(points, origin, scrapeIntervalMs),
     source: { kind: 'scrape' },
