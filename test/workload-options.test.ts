@@ -98,6 +98,45 @@ describe('workload options', () => {
     expect(ttft(shared), `${ttft(shared)} vs ${ttft(unshared)} ms`).toBeLessThan(ttft(unshared) * 0.5);
   });
 
+  it("a conversation's later turns hit the prefix cache with the turns before them", async () => {
+    const out = join(home, 'turns');
+    const result = await runCli(
+      [
+        'run',
+        'smoke',
+        '--platform',
+        'local',
+        '--config',
+        config,
+        '--rps',
+        '4',
+        '--duration',
+        '8s',
+        '--mix',
+        'chat_stream:1',
+        '--max-tokens',
+        '16',
+        '--turns',
+        '4',
+        '--conversations',
+        '2',
+        '--no-progress',
+        '--out',
+        out,
+      ],
+      env,
+      120_000,
+    );
+    expect(result.code, result.stdout + result.stderr).not.toBe(3);
+    const run = runJson(out);
+    expect(run.config.run).toMatchObject({ workload: { turns: 4, conversations: 2, prefixShare: 0 } });
+    const note = run.notes.find((n) => n.startsWith('prefix cache'));
+    // Turns 1-3 resend 256, ~528 and ~800 tokens of earlier turns out of ~528, ~800 and ~1,072: about 60 %
+    // of all prompt tokens; requests on their own (TURNS 1) share nothing (the first test's 0 % run).
+    expect(Number(/\(([\d.]+) %\)/.exec(note ?? '')?.[1]), note).toBeGreaterThan(35);
+    expect(run.metrics.overall.errorRate).toBe(0);
+  }, 150_000);
+
   it('clients that cancel midway get their sequences dropped by the workers', async () => {
     const out = join(home, 'cancel');
     const result = await runCli(
