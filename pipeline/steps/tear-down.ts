@@ -5,6 +5,8 @@ import type { RunState } from './run-state.js';
  * then the stack. Load and faults have been stopped and rolled back by their own steps before this.
  */
 export async function tearDown(state: RunState): Promise<void> {
+  await state.autoscaler?.stop();
+  state.autoscaler = undefined;
   await state.scraper?.stop();
   state.scraper = undefined;
   const stack = state.stack;
