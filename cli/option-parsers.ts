@@ -24,6 +24,19 @@ export function positiveNumber(name: string, max: number) {
   };
 }
 
+/** A share in [0, 1]: "0.5" (or "50%"). */
+export function fraction(name: string) {
+  return (value: string): number => {
+    const text = value.trim();
+    const n = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
+    if (text === '' || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new InvalidArgumentError(
+        `${name} must be a share between 0 and 1 (or 0% to 100%), got '${value}'`,
+      );
+    return n;
+  };
+}
+
 export function nonNegativeInt(name: string, max: number) {
   return (value: string): number => {
     const n = Number(value);

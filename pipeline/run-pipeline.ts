@@ -8,6 +8,7 @@ import { SampleCollector } from '../reports/collector/sample-collector.js';
 import { writeReports } from '../reports/render/write-reports.js';
 import type { RunResult } from '../reports/run-result.js';
 import { K6LoadDriver } from '../runner/load/k6-load-driver.js';
+import { BatcherAutoscaler } from './autoscale/batcher-autoscaler.js';
 import type { PipelineOptions } from './pipeline-options.js';
 import { bringUp } from './steps/bring-up.js';
 import { collect } from './steps/collect.js';
@@ -114,6 +115,9 @@ async function runParts(
       state.stack = stack;
     },
   });
+  if (reached.stack?.config.batchers.autoscale.enabled) {
+    state.autoscaler = await BatcherAutoscaler.start(reached.stack, context.log);
+  }
   if (reached.stack) state.scraper = startScrapes(reached.stack);
   if (options.serverMetrics?.kind === 'own-prometheus') {
     if (!reached.stack)

@@ -24,6 +24,7 @@ import {
   withServerMetricsFlags,
 } from '../server-metrics-flags.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
+import { type WorkloadFlags, withWorkloadFlags, workloadEnv, workloadRecord } from '../workload-flags.js';
 
 /** The default mix exercises both SLO'd paths: the seed's /infer and streamed chat. */
 export const defaultEndpointMix = 'infer:0.5,chat_stream:0.5';
@@ -68,7 +69,7 @@ export function defaultDurationS(
 }
 export const defaultMaxTokens = 8;
 
-interface RunFlags extends ServerMetricsFlags {
+interface RunFlags extends ServerMetricsFlags, WorkloadFlags {
   cpuSplit?: CpuSplitPolicy;
   platform?: PlatformName;
   config?: string;
@@ -93,7 +94,7 @@ function parseScenario(value: string): ScenarioName {
 }
 
 export function registerRun(program: Command): void {
-  withCpuSplitFlag(withServerMetricsFlags(program.command('run')))
+  withCpuSplitFlag(withWorkloadFlags(withServerMetricsFlags(program.command('run'))))
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
@@ -133,16 +134,18 @@ export function registerRun(program: Command): void {
     .option('--no-progress', 'no live progress on stderr')
     .requiredOption('--out <dir>', 'folder for the reports')
     .action(async (scenario: ScenarioName, flags: RunFlags) => {
+      const workloadVars = workloadEnv(flags, flags.env);
+      const env = { ...flags.env, ...workloadVars };
       const target = resolveTarget(flags);
       const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const defaults = scenarioDefaults[scenario];
       const log = (m: string) => process.stderr.write(`${m}\n`);
-      const mix = await resolveMix(flags.mix, target, flags.env, log);
+      const mix = await resolveMix(flags.mix, target, env, log);
       const rate = flags.rps ?? defaults.rate;
       let durationS = flags.duration;
       if (durationS === undefined) {
-        const sized = defaultDurationS(scenario, rate, slos, mix, flags.env);
+        const sized = defaultDurationS(scenario, rate, slos, mix, env);
         durationS = sized.durationS;
         if (sized.drivenBy) {
           log(
@@ -157,7 +160,7 @@ export function registerRun(program: Command): void {
         seed: flags.seed,
         endpointMix: mix,
         maxTokens: flags.maxTokens,
-        ...(flags.env ? { env: flags.env } : {}),
+        ...(Object.keys(env).length > 0 ? { env } : {}),
       };
       const interrupt = listenForInterrupt();
       try {
@@ -167,7 +170,7 @@ export function registerRun(program: Command): void {
           slos,
           outDir: resolve(flags.out),
           command: ['gauntlet', ...process.argv.slice(2)],
-          runOptions: { ...part, slos: flags.slos ?? 'default' },
+          runOptions: { ...part, slos: flags.slos ?? 'default', workload: workloadRecord(env) },
           interrupt,
           progress: flags.progress,
           serverMetrics,

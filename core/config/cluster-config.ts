@@ -41,6 +41,17 @@ export const workerSchema = z.strictObject({
   kv_cache_tokens: positiveInt(100_000_000).default(1_300_000),
   /** Multiplies every step: 1 is a healthy GPU; the knob a release gate's planted regression turns. */
   slowdown: z.number().min(1).max(1000).default(1),
+  /**
+   * Automatic prefix caching (vLLM APC, SGLang's radix cache): prompt blocks whose KV was computed before
+   * skip their prefill. vLLM keeps cached blocks in the free part of the KV pool; here the cache has its own
+   * bound, in tokens, evicted least recently used first.
+   */
+  prefix_cache: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      capacity_tokens: z.number().int().min(0).max(100_000_000).default(262_144),
+    })
+    .default({ enabled: true, capacity_tokens: 262_144 }),
   latency: latencyModelSchema.default(latencyModelSchema.parse({})),
 });
 
@@ -68,6 +79,28 @@ export const batcherSchema = z.strictObject({
   /** Consecutive dispatch failures before a worker is taken out of rotation for eject_ms. */
   worker_eject_after_failures: positiveInt(100).default(1),
   worker_eject_ms: positiveInt(600_000).default(5_000),
+  /**
+   * The seed's autoscaler (an HPA on the batchers): `replicas` is then the most batchers; the run keeps
+   * between `min_replicas` and that many serving, scaled by the queue each one holds.
+   */
+  autoscale: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      min_replicas: positiveInt(64).default(1),
+      /** Queued requests per serving batcher the autoscaler aims at (HPA's target average value). */
+      target_queue_per_replica: z.number().min(0.1).max(1_000_000).default(8),
+      /** How long a lower recommendation must hold before scaling in (HPA's scale-down stabilization). */
+      scale_in_after_s: z.number().min(0).max(3_600).default(20),
+      /** How often the queue is read and a decision taken. */
+      interval_ms: positiveInt(60_000).default(1_000),
+    })
+    .default({
+      enabled: false,
+      min_replicas: 1,
+      target_queue_per_replica: 8,
+      scale_in_after_s: 20,
+      interval_ms: 1_000,
+    }),
 });
 
 export const gatewaySchema = z.strictObject({
@@ -128,6 +161,14 @@ export const clusterConfigSchema = z
     worker: workerSchema.default(workerSchema.parse({})),
   })
   .superRefine((config, ctx) => {
+    const { autoscale, replicas } = config.batchers;
+    if (autoscale.enabled && autoscale.min_replicas > replicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batchers', 'autoscale', 'min_replicas'],
+        message: `must be at most batchers.replicas (${replicas}), the most batchers the autoscaler may run`,
+      });
+    }
     if (config.nodes) {
       const names = new Set<string>();
       config.nodes.forEach((node, index) => {

@@ -3,10 +3,12 @@ import type { ServerMetrics } from '../../reports/run-result.js';
 import { EVENT_LOOP_DELAY_GAUGE } from '../../reports/slo/host-overload.js';
 import type { ServerMetricsPoint } from '../../runner/collectors/metrics-scraper.js';
 import { readServerSeries } from '../../runner/prometheus/prometheus-series.js';
+import { autoscaleNotes, autoscaleSeries } from '../autoscale/autoscale-report.js';
 import type { ServerMetricsSource } from '../pipeline-options.js';
 import type { RunState } from './run-state.js';
 import { serverSeries } from './server-series.js';
 import { scrapeIntervalMs } from './start-scrapes.js';
+import { workloadNotes } from './workload-series.js';
 
 export interface Collected {
   samples: CollectorResult;
@@ -24,8 +26,19 @@ export async function collect(
   state.scraper = undefined;
   const samples = state.collector.result();
   const origin = samples.timeOriginMs;
+  state.notes.push(...workloadNotes(points));
+  const scaler = state.autoscaler;
+  await scaler?.stop();
+  const trace = scaler && {
+    events: scaler.events,
+    replicas: scaler.replicas,
+    min: state.stack?.config.batchers.autoscale.min_replicas ?? 1,
+  };
+  if (trace) state.notes.push(...autoscaleNotes(trace, origin, state.scenarios, samples.byScenarioPhase));
+  const base = serverSeries(points, origin, scrapeIntervalMs);
   const scraped: ServerMetrics = {
-    ...serverSeries(points, origin, scrapeIntervalMs),
+    ...base,
+    series: trace ? [...base.series, autoscaleSeries(trace, origin)] : base.series,
     source: { kind: 'scrape' },
   };
   const prometheus =
@@ -49,7 +62,7 @@ export async function collect(
       points,
       serverMetrics: {
         ...series,
-        series: [...series.series, ...delays],
+        series: [...series.series, ...delays, ...(trace ? [autoscaleSeries(trace, origin)] : [])],
         source: {
           kind: 'prometheus',
           url: prometheus.url,

@@ -3,6 +3,7 @@ import type { StackHandle } from '../../core/platform/platform.js';
 import type { SampleCollector } from '../../reports/collector/sample-collector.js';
 import type { ScenarioRecord } from '../../reports/run-result.js';
 import type { MetricsScraper } from '../../runner/collectors/metrics-scraper.js';
+import type { BatcherAutoscaler } from '../autoscale/batcher-autoscaler.js';
 import type { RunPrometheus } from './start-prometheus.js';
 
 /** What the steps of one pipeline run accumulate; the report is built from it whatever happened. */
@@ -17,6 +18,8 @@ export interface RunState {
   scraper: MetricsScraper | undefined;
   /** The run's own Prometheus (--prometheus), and the label selector of the run's series in it. */
   prometheus: RunPrometheus | undefined;
+  /** The batchers' autoscaler, when the cluster config enables it on a stack the run brought up. */
+  autoscaler?: BatcherAutoscaler | undefined;
   failure: unknown;
 }
 

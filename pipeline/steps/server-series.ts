@@ -1,6 +1,7 @@
 import type { ServerMetrics } from '../../reports/run-result.js';
 import { EVENT_LOOP_DELAY_GAUGE } from '../../reports/slo/host-overload.js';
 import type { ServerMetricsPoint } from '../../runner/collectors/metrics-scraper.js';
+import { workloadSeries } from './workload-series.js';
 
 const gauges: Array<{ key: keyof ServerMetricsPoint; component: string; gauge: string; unit?: string }> = [
   { key: 'queueDepth', component: 'batchers', gauge: 'queue_depth', unit: 'requests' },
@@ -32,6 +33,7 @@ export function serverSeries(
         }),
       })),
       ...eventLoopDelaySeries(points, timeOriginMs),
+      ...workloadSeries(points, timeOriginMs),
     ],
   };
 }

@@ -8,6 +8,8 @@ import { closeRunPrometheus } from './start-prometheus.js';
 export async function tearDown(state: RunState, log: (message: string) => void = () => {}): Promise<void> {
   // Every fault is rolled back by now: the harness series' last scrape must come after this.
   const faultsSettledAt = Date.now();
+  await state.autoscaler?.stop();
+  state.autoscaler = undefined;
   await state.scraper?.stop();
   state.scraper = undefined;
   const stack = state.stack;

@@ -13,6 +13,11 @@ export interface ServerMetricsPoint {
   kvCacheUsage?: number;
   liveWorkers?: number;
   gatewayInflight?: number;
+  /** Workers' counters, summed (they restart at 0 with a worker): prompt tokens looked up and hit in the prefix cache. */
+  prefixQueriedTokens?: number;
+  prefixHitTokens?: number;
+  /** Workers' counter, summed: sequences dropped because their client went away. */
+  cancelledSequences?: number;
   /** Each component's largest event-loop delay since the previous scrape (ms), by component id. */
   eventLoopDelayMaxMs?: Record<string, number>;
 }
@@ -80,6 +85,9 @@ export class MetricsScraper {
       set('waitingSequences', sumOf(worker, 'gauntlet_worker_waiting_sequences'));
       set('kvCacheUsage', maxOf(worker, 'gauntlet_worker_kv_cache_usage_ratio'));
       set('gatewayInflight', sumOf(gateway, 'gauntlet_gateway_inflight_requests'));
+      set('prefixQueriedTokens', sumOf(worker, 'gauntlet_worker_prefix_cache_queried_tokens_total'));
+      set('prefixHitTokens', sumOf(worker, 'gauntlet_worker_prefix_cache_hit_tokens_total'));
+      set('cancelledSequences', sumOf(worker, 'gauntlet_worker_cancelled_sequences_total'));
       const sum = sumOf(batcher, 'gauntlet_batcher_batch_size_sum');
       const count = sumOf(batcher, 'gauntlet_batcher_batch_size_count');
       if (sum !== undefined && count !== undefined) {

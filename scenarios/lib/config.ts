@@ -1,6 +1,7 @@
 import { type EndpointMix, parseEndpointMix } from './endpoint-mix.ts';
 import { booleanVar, durationVar, type Env, numberVar, stringVar } from './env-vars.ts';
 import type { PromptLengths } from './synthetic-prompt.ts';
+import { readWorkload, type WorkloadOptions } from './workload.ts';
 
 /** Where prompts come from: a ShareGPT-shaped file, or the seeded synthetic generator. */
 export type PromptSource = { kind: 'file'; path: string } | { kind: 'synthetic'; lengths: PromptLengths };
@@ -37,6 +38,8 @@ export interface GauntletConfig {
   /** Prefix of every x-request-id: unique per run when the harness passes GAUNTLET_RUN_ID. */
   idPrefix: string;
   slo: SloLimits;
+  /** Shared prefixes, multi-turn conversations, early cancels (workload.ts); all off by default. */
+  workload: WorkloadOptions;
 }
 
 export interface ScenarioDefaults {
@@ -85,6 +88,7 @@ export function readConfig(env: Env, defaults: ScenarioDefaults): GauntletConfig
       ttftP99Ms: numberVar(env, 'SLO_TTFT_P99_MS', 5_000, { min: 0 }),
       errorRate: numberVar(env, 'SLO_ERROR_RATE', 0.01, { min: 0, max: 1 }),
     },
+    workload: readWorkload(env),
   };
 }
 

@@ -8,8 +8,16 @@ export interface RequestSpec {
   body: string;
 }
 
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
 export interface RequestInput {
+  /** The prompt of infer and completions, and the single user message of chat unless `messages` is given. */
   prompt: string;
+  /** A conversation so far, for the chat endpoints (multi-turn workloads). */
+  messages?: readonly ChatMessage[];
   maxTokens: number;
   /** Seed of the simulated model's output, so a run's answers are reproducible too. */
   seed: number;
@@ -23,6 +31,7 @@ export interface RequestInput {
  */
 export function buildRequest(endpoint: Endpoint, input: RequestInput): RequestSpec {
   const { prompt, maxTokens, seed, model } = input;
+  const messages = input.messages ?? [{ role: 'user', content: prompt }];
   switch (endpoint) {
     case 'infer':
       return {
@@ -38,7 +47,7 @@ export function buildRequest(endpoint: Endpoint, input: RequestInput): RequestSp
         streamed: false,
         body: JSON.stringify({
           model,
-          messages: [{ role: 'user', content: prompt }],
+          messages,
           max_tokens: maxTokens,
           seed,
         }),
@@ -50,7 +59,7 @@ export function buildRequest(endpoint: Endpoint, input: RequestInput): RequestSp
         streamed: true,
         body: JSON.stringify({
           model,
-          messages: [{ role: 'user', content: prompt }],
+          messages,
           max_tokens: maxTokens,
           seed,
           stream: true,

@@ -55,6 +55,9 @@ export class PendingRequest implements QueueNode<PendingRequest> {
       maxTokens: request.maxTokens,
       seed: request.seed,
       ...(request.resumeFrom ? { resumeFrom: request.resumeFrom } : {}),
+      ...(request.prefixHashes && request.prefixHashes.length > 0
+        ? { prefixHashes: request.prefixHashes }
+        : {}),
     };
     this.stream = request.stream;
   }

@@ -108,11 +108,33 @@ export class WorkerBatch implements RequestAttempt {
       );
   }
 
-  /** The client of `request` is gone: stop forwarding; the slot stays taken until the worker lets go. */
+  /**
+   * The client of `request` is gone: stop forwarding it. When every request of the batch is gone the
+   * connection closes (the worker drops them all); otherwise the worker is asked to drop this one
+   * (`POST /v1/cancel`), and its slot frees when the worker's `cancelled` line arrives, or at the batch's end
+   * should the cancel itself fail.
+   */
   cancel(request: PendingRequest): void {
     if (this.done || this.requests.get(request.item.id) !== request) return;
     this.cancelledCount++;
-    if (this.cancelledCount >= this.requests.size) this.abort();
+    if (this.cancelledCount >= this.requests.size) {
+      this.abort();
+      return;
+    }
+    this.dispatcher
+      .request({
+        origin: this.worker.origin,
+        path: `${this.worker.basePath}/v1/cancel`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ batchId: this.id, ids: [request.item.id] }),
+      })
+      .then(
+        (response) => response.body.dump(),
+        () => {
+          // The worker is gone or slow: the batch's own failure or end frees the slot anyway.
+        },
+      );
   }
 
   /** Ends the attempt now (nobody is listening, or the batcher closes); remaining requests fail. */

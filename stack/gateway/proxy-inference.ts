@@ -80,6 +80,7 @@ class InferenceProxy {
       maxTokens: request.maxTokens,
       seed: request.seed,
       stream: request.stream,
+      ...(request.prefixHashes.length > 0 ? { prefixHashes: request.prefixHashes } : {}),
     };
   }
 

@@ -253,3 +253,28 @@ describe('request parsers: values', () => {
     });
   });
 });
+
+describe('prefix identity', () => {
+  it("names a chat's prompt blocks so that the next turn of the conversation starts with the same names", () => {
+    const system = { role: 'system', content: 'You are a careful assistant. '.repeat(20) };
+    const first = parsers.chat({
+      model,
+      messages: [system, { role: 'user', content: 'What is a KV cache?' }],
+    });
+    const second = parsers.chat({
+      model,
+      messages: [
+        system,
+        { role: 'user', content: 'What is a KV cache?' },
+        { role: 'assistant', content: 'Memory of the keys and values of past tokens. '.repeat(4) },
+        { role: 'user', content: 'And a prefix cache?' },
+      ],
+    });
+    const whole = first.prefixHashes.length;
+    expect(whole).toBeGreaterThan(8);
+    // Every whole block of the first prompt except a last one cut by the next message is shared.
+    expect(second.prefixHashes.slice(0, whole - 1)).toEqual(first.prefixHashes.slice(0, whole - 1));
+    const other = parsers.chat({ model, messages: [{ role: 'user', content: 'x'.repeat(600) }] });
+    expect(other.prefixHashes[0]).not.toBe(first.prefixHashes[0]);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { prefixBlockHashes } from '../protocol/prefix-blocks.js';
 import { estimateTokens, hashSeed } from '../protocol/tokens.js';
 import { ApiError } from './api-error.js';
 import { parseRequest } from './parse-request.js';
@@ -25,6 +26,8 @@ export interface InferenceRequest {
   seed: number;
   stream: boolean;
   includeUsage: boolean;
+  /** The prompt's block hashes: its identity for the workers' prefix caches. */
+  prefixHashes: number[];
 }
 
 export interface RequestLimits {
@@ -162,6 +165,7 @@ export function createRequestParsers(limits: RequestLimits) {
     seed: (fields.seed ?? hashSeed(promptText)) >>> 0,
     stream,
     includeUsage: stream && includeUsage,
+    prefixHashes: prefixBlockHashes(promptText),
   });
 
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxPrefixBlocks } from './prefix-blocks.js';
 
 /**
  * The fields a request carries on both hops (gateway -> batcher submit, batcher -> worker batch), defined
@@ -19,6 +20,17 @@ export const requestFields = {
     .min(0)
     .max(2 ** 32 - 1),
   resumeFrom: z.number().int().min(0).max(1_000_000).optional(),
+  /** Chained hashes of the prompt's whole blocks (prefix-blocks.ts): its identity for the prefix cache. */
+  prefixHashes: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1),
+    )
+    .max(maxPrefixBlocks)
+    .optional(),
 };
 
 /** A resumed stream continues below its limit; resuming at or past maxTokens has nothing left to send. */

@@ -28,7 +28,9 @@ export type WorkerErrorCode =
   | 'draining'
   | 'gpu_error'
   | 'gpu_oom'
-  | 'bad_request';
+  | 'bad_request'
+  /** The batcher cancelled the sequence (`POST /v1/cancel`): its client went away. */
+  | 'cancelled';
 
 export type WorkerEvent =
   /** Tokens from one prefill or decode step: [requestId, tokenId] pairs. */
@@ -44,6 +46,18 @@ export const retryableWorkerErrors: ReadonlySet<WorkerErrorCode> = new Set([
   'gpu_error',
   'gpu_oom',
 ]);
+
+/**
+ * Batcher -> worker. `POST /v1/cancel` with a CancelRequest: the clients of these items of a running batch
+ * went away. The worker drops them at once (slot and KV free), answers each with an `err` line, code
+ * `cancelled`, on the batch's stream, and replies `{"cancelled": n}` with the number that were still live.
+ */
+export const cancelRequestSchema = z.object({
+  batchId: z.string().min(1).max(200),
+  ids: z.array(z.string().min(1).max(256)).min(1).max(4096),
+});
+
+export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 
 /** Admin fault injection, `POST /admin/faults` with `Authorization: Bearer <admin token>`. */
 export interface GpuFaults {

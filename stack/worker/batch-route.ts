@@ -3,7 +3,7 @@ import { headers } from '../protocol/headers.js';
 import { parseWireMessage } from '../protocol/parse-wire-message.js';
 import { batchRequestSchema } from '../protocol/worker-api.js';
 import { BodyTooLargeError, readBody, sendJson } from '../runtime/http-util.js';
-import type { BatchSink, Scheduler } from './scheduler.js';
+import type { BatchHandle, BatchSink, Scheduler } from './scheduler.js';
 import { workerError } from './worker-error.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
@@ -14,6 +14,8 @@ export interface BatchRouteDeps {
   metrics: Pick<WorkerMetrics, 'rejected' | 'batchAccepted'>;
   /** True once the worker drains or closes: new batches go elsewhere. */
   refusing: () => boolean;
+  /** Batches still streaming, by batchId, for `POST /v1/cancel`. */
+  running: Map<string, BatchHandle>;
 }
 
 /** `POST /v1/batch`: validates the batch and streams its WorkerEvents as NDJSON while the scheduler runs it. */
@@ -49,19 +51,30 @@ export function batchRoute(deps: BatchRouteDeps) {
     res.flushHeaders();
     deps.metrics.batchAccepted();
     let ended = false;
+    // Assigned after submit, which may end the batch at once (every item refused) before it returns.
+    let handle: BatchHandle | undefined;
+    const forget = () => {
+      if (handle !== undefined && deps.running.get(request.batchId) === handle) {
+        deps.running.delete(request.batchId);
+      }
+    };
     const sink: BatchSink = {
       write: (line) => {
         res.write(line);
       },
       end: () => {
         ended = true;
+        forget();
         res.end();
       },
     };
-    const handle = deps.scheduler.submit(request.items, sink);
+    const submitted = deps.scheduler.submit(request.items, sink);
+    handle = submitted;
+    if (!ended) deps.running.set(request.batchId, submitted);
     // The batcher went away (or timed out on us): its sequences stop and their KV is freed.
     res.on('close', () => {
-      if (!ended) handle.cancel();
+      forget();
+      if (!ended) submitted.cancel();
     });
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workerSchema } from '../../core/config/cluster-config.js';
 import { mulberry32 } from '../../core/random/prng.js';
+import { prefixBlockHashes } from '../protocol/prefix-blocks.js';
 import type { BatchItem, WorkerEvent } from '../protocol/worker-api.js';
 import { FaultState } from './fault-state.js';
 import { decodeStepMs, prefillMs } from './latency-model.js';
@@ -240,5 +241,78 @@ describe('scheduler', () => {
     clock.advance(1_000);
     await draining;
     expect(drained).toBe(true);
+  });
+});
+
+describe('scheduler prefix cache and cancel', () => {
+  // 1,024 characters: 16 whole blocks of 16 tokens, a 256-token prompt.
+  const hashes = prefixBlockHashes('shared system prompt. '.repeat(47).slice(0, 1024));
+  const cachedItem = (id: string, seed: number): BatchItem => ({
+    ...item(id, 256, 1, seed),
+    prefixHashes: hashes,
+  });
+
+  it('skips the prefill of cached prompt blocks, all but the last token, and counts the hit', () => {
+    const clock = new FakeClock();
+    const worker = workerSchema.parse({ mixed_batching: false });
+    const lookups: Array<[number, number]> = [];
+    const scheduler = new Scheduler({
+      worker,
+      clock,
+      observer: { prefixLookup: (queried, hit) => lookups.push([queried, hit]) },
+    });
+    const first = recorder(clock);
+    scheduler.submit([cachedItem('a', 1)], first.sink);
+    clock.advance(1_000);
+    expect(first.events[0]?.atMs).toBeCloseTo(prefillMs(256, worker.latency), 6);
+
+    const second = recorder(clock);
+    const start = clock.now();
+    scheduler.submit([cachedItem('b', 2)], second.sink);
+    clock.advance(1_000);
+    expect((second.events[0]?.atMs ?? 0) - start).toBeCloseTo(prefillMs(1, worker.latency), 6);
+    expect(lookups).toEqual([
+      [256, 0],
+      [256, 255],
+    ]);
+  });
+
+  it('prefills the whole prompt when the cache is disabled or the prompt names no blocks', () => {
+    const clock = new FakeClock();
+    const worker = workerSchema.parse({ mixed_batching: false, prefix_cache: { enabled: false } });
+    const scheduler = new Scheduler({ worker, clock });
+    scheduler.submit([cachedItem('a', 1)], recorder(clock).sink);
+    clock.advance(1_000);
+    const again = recorder(clock);
+    const start = clock.now();
+    scheduler.submit([cachedItem('b', 2)], again.sink);
+    clock.advance(1_000);
+    expect((again.events[0]?.atMs ?? 0) - start).toBeCloseTo(prefillMs(256, worker.latency), 6);
+  });
+
+  it('cancels single sequences of a running batch: frees them at once, answers cancelled, keeps the others', () => {
+    const clock = new FakeClock();
+    const worker = workerSchema.parse({});
+    let cancelled = 0;
+    const scheduler = new Scheduler({ worker, clock, observer: { cancelled: (n) => (cancelled += n) } });
+    const { sink, events, ended } = recorder(clock);
+    const handle = scheduler.submit([item('a', 100, 1000), item('b', 100, 20)], sink);
+    clock.advance(100);
+    expect(scheduler.status().running).toBe(2);
+    expect(handle.cancelItems(['a', 'nobody'])).toBe(1);
+    expect(handle.cancelItems(['a'])).toBe(0);
+    expect(scheduler.status()).toMatchObject({ running: 1, kvUsedTokens: 120 });
+    expect(events.map((e) => e.event).filter((e) => e.t === 'err')).toEqual([
+      { t: 'err', id: 'a', code: 'cancelled', message: 'the client cancelled the request' },
+    ]);
+    clock.advance(10_000);
+    expect(events.some((e) => e.event.t === 'done' && e.event.id === 'b')).toBe(true);
+    const tokensAfterCancel = events
+      .filter((e) => e.atMs > 100 && e.event.t === 'step')
+      .flatMap((e) => (e.event.t === 'step' ? e.event.tokens.map(([id]) => id) : []));
+    expect(tokensAfterCancel).not.toContain('a');
+    expect(ended()).toBe(true);
+    expect(cancelled).toBe(1);
+    expect(scheduler.status()).toMatchObject({ running: 0, waiting: 0, kvUsedTokens: 0 });
   });
 });

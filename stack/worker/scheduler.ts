@@ -1,9 +1,11 @@
 import type { WorkerConfig } from '../../core/config/cluster-config.js';
+import { prefixBlockTokens } from '../protocol/prefix-blocks.js';
 import { tokenStream } from '../protocol/tokens.js';
 import type { BatchItem, WorkerErrorCode } from '../protocol/worker-api.js';
 import { doneLine, errLine, stepLine, stepPairPrefix } from './event-lines.js';
 import { type ActiveFaults, FaultState } from './fault-state.js';
 import { decodeStepMs, prefillMs } from './latency-model.js';
+import { PrefixCache } from './prefix-cache.js';
 
 /**
  * The simulated GPU's continuous-batching loop (one per worker process), in the manner of vLLM's default
@@ -31,6 +33,10 @@ export const realClock: SchedulerClock = {
 export interface SchedulerObserver {
   step?(phase: StepPhase, durationMs: number, tokens: number): void;
   promptTokens?(count: number): void;
+  /** A sequence's prompt was looked up in the prefix cache: `hitTokens` of its `queriedTokens` skip prefill. */
+  prefixLookup?(queriedTokens: number, hitTokens: number): void;
+  /** Admitted sequences dropped because their client went away; their slots and KV are free again. */
+  cancelled?(count: number): void;
   rejected?(code: WorkerErrorCode): void;
   failed?(code: WorkerErrorCode): void;
   finished?(): void;
@@ -47,6 +53,11 @@ export interface BatchHandle {
   readonly admitted: number;
   /** The client went away: drop this batch's sequences and free their KV. Nothing more is written. */
   cancel(): void;
+  /**
+   * Some of the batch's clients went away: drop those sequences now, free their slots and KV, and answer
+   * each with an `err` line (code `cancelled`) so the batcher frees its slot too. Returns how many were live.
+   */
+  cancelItems(ids: readonly string[]): number;
 }
 
 export interface SchedulerStatus {
@@ -84,6 +95,9 @@ interface Sequence {
   readonly next: () => number;
   readonly pairPrefix: string;
   readonly batch: BatchRun;
+  /** The prompt's block hashes, for the prefix cache. */
+  readonly prefixHashes: readonly number[];
+
   generated: number;
   state: SequenceState;
 }
@@ -112,6 +126,7 @@ export class Scheduler {
   private readonly gpuIndex: number;
   private readonly maxCatchUpMs: number;
   private readonly unsubscribe: () => void;
+  private readonly prefixCache: PrefixCache | undefined;
 
   /** FIFO of admitted sequences not prefilled yet; `waitingHead` is its first live index. */
   private readonly waiting: Sequence[] = [];
@@ -144,6 +159,10 @@ export class Scheduler {
     this.observer = options.observer ?? {};
     this.gpuIndex = options.gpuIndex ?? 0;
     this.maxCatchUpMs = options.maxCatchUpMs ?? defaultMaxCatchUpMs;
+    const prefix = this.worker.prefix_cache;
+    this.prefixCache = prefix.enabled
+      ? new PrefixCache(prefix.capacity_tokens, prefixBlockTokens)
+      : undefined;
     this.unsubscribe = this.faults.onChange((faults, previous) => this.onFaultsChanged(faults, previous));
   }
 
@@ -189,6 +208,7 @@ export class Scheduler {
         next,
         pairPrefix: stepPairPrefix(item.id),
         batch,
+        prefixHashes: item.prefixHashes ?? [],
         generated: resumeFrom,
         state: 'waiting',
       };
@@ -207,6 +227,7 @@ export class Scheduler {
     return {
       admitted: batch.sequences.length,
       cancel: () => this.cancel(batch),
+      cancelItems: (ids) => this.cancelItems(batch, ids),
     };
   }
 
@@ -286,8 +307,33 @@ export class Scheduler {
   private cancel(batch: BatchRun): void {
     if (batch.ended) return;
     batch.ended = true;
-    for (const sequence of batch.sequences) if (sequence.state !== 'gone') this.release(sequence);
+    let count = 0;
+    for (const sequence of batch.sequences) {
+      if (sequence.state === 'gone') continue;
+      this.release(sequence);
+      count++;
+    }
+    if (count > 0) this.observer.cancelled?.(count);
     this.checkIdle();
+  }
+
+  private cancelItems(batch: BatchRun, ids: readonly string[]): number {
+    if (batch.ended) return 0;
+    const wanted = new Set(ids);
+    let count = 0;
+    for (const sequence of batch.sequences) {
+      if (!wanted.has(sequence.id) || sequence.state === 'gone') continue;
+      this.release(sequence);
+      batch.sink.write(errLine(sequence.id, 'cancelled', 'the client cancelled the request'));
+      count++;
+    }
+    if (count > 0) this.observer.cancelled?.(count);
+    if (batch.live === 0) {
+      batch.ended = true;
+      batch.sink.end();
+    }
+    this.checkIdle();
+    return count;
   }
 
   /** Frees a sequence's slot and KV. */
@@ -435,13 +481,14 @@ export class Scheduler {
         this.waitingHead++;
         continue;
       }
-      if (this.prefilling.length > 0 && tokens + sequence.promptTokens > budget) break;
+      const prefill = this.uncachedTokens(sequence);
+      if (this.prefilling.length > 0 && tokens + prefill > budget) break;
       this.waitingHead++;
       sequence.state = 'prefill';
       this.waitingCount--;
       this.runningCount++;
       this.prefilling.push(sequence);
-      tokens += sequence.promptTokens;
+      tokens += prefill;
     }
     if (this.waitingHead >= this.waiting.length) {
       this.waiting.length = 0;
@@ -452,6 +499,23 @@ export class Scheduler {
     }
     this.stepPromptTokens = tokens;
     return tokens;
+  }
+
+  /**
+   * Prompt tokens this sequence's prefill must compute: its prompt less the leading blocks the prefix cache
+   * holds. At least the last prompt token is always computed (its logits give the first token), as in vLLM.
+   * Looked up when the pass is planned, so a prompt prefilled by an earlier pass counts; two sequences in the
+   * same pass do not share their blocks (each is inserted once its pass ends).
+   */
+  private uncachedTokens(sequence: Sequence): number {
+    const cache = this.prefixCache;
+    if (!cache || sequence.prefixHashes.length === 0) return sequence.promptTokens;
+    const cached = Math.min(
+      cache.match(sequence.prefixHashes) * cache.blockTokens,
+      sequence.reportedPromptTokens - 1,
+    );
+    this.observer.prefixLookup?.(sequence.reportedPromptTokens, cached);
+    return sequence.promptTokens - cached;
   }
 
   private readonly onTimer = (): void => {
@@ -473,6 +537,11 @@ export class Scheduler {
     let tokens = 0;
     if (phase !== 'prefill') tokens += this.emit(this.running, 'running');
     if (phase !== 'decode') {
+      if (this.prefixCache) {
+        for (const sequence of this.prefilling) {
+          if (sequence.state === 'prefill') this.prefixCache.insert(sequence.prefixHashes);
+        }
+      }
       tokens += this.emit(this.prefilling, 'prefill');
       this.prefilling.length = 0;
       this.observer.promptTokens?.(this.stepPromptTokens);

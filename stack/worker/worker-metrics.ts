@@ -69,6 +69,21 @@ export function createWorkerMetrics(status: () => SchedulerStatus, faults: Fault
     help: 'Prompt tokens prefilled',
     registers: [registry],
   });
+  const prefixQueried = new Counter({
+    name: 'gauntlet_worker_prefix_cache_queried_tokens_total',
+    help: 'Prompt tokens looked up in the prefix cache (requests that named their prompt blocks)',
+    registers: [registry],
+  });
+  const prefixHit = new Counter({
+    name: 'gauntlet_worker_prefix_cache_hit_tokens_total',
+    help: 'Prompt tokens whose prefill the prefix cache saved',
+    registers: [registry],
+  });
+  const cancelled = new Counter({
+    name: 'gauntlet_worker_cancelled_sequences_total',
+    help: 'Admitted sequences dropped because their client went away (POST /v1/cancel, or the batch connection closed)',
+    registers: [registry],
+  });
   const stepDuration = new Histogram({
     name: 'gauntlet_worker_step_duration_seconds',
     help: 'Simulated GPU time of one model step (latency model times slowdowns)',
@@ -108,6 +123,13 @@ export function createWorkerMetrics(status: () => SchedulerStatus, faults: Fault
       },
       promptTokens(count) {
         if (count > 0) prompt.inc(count);
+      },
+      prefixLookup(queriedTokens, hitTokens) {
+        prefixQueried.inc(queriedTokens);
+        if (hitTokens > 0) prefixHit.inc(hitTokens);
+      },
+      cancelled(count) {
+        cancelled.inc(count);
       },
       rejected(code) {
         rejected.inc({ code });

@@ -12,9 +12,10 @@ import {
 } from '../runtime/http-service.js';
 import { sendJson } from '../runtime/http-util.js';
 import { batchRoute } from './batch-route.js';
+import { cancelRoute } from './cancel-route.js';
 import { faultAdminRoute } from './fault-admin-route.js';
 import { FaultState } from './fault-state.js';
-import { Scheduler, type SchedulerClock } from './scheduler.js';
+import { type BatchHandle, Scheduler, type SchedulerClock } from './scheduler.js';
 import { workerError } from './worker-error.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
@@ -140,6 +141,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   });
 
   const refusing = () => draining || closing !== undefined;
+  const running = new Map<string, BatchHandle>();
   const sendStatus: RouteHandler = (_req, res) => sendJson(res, 200, status());
   const routes: Routes = {
     ...probeRoutes({
@@ -161,8 +163,10 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
         scheduler,
         metrics,
         refusing,
+        running,
       }),
     },
+    '/v1/cancel': { POST: cancelRoute({ maxBodyBytes: settings.maxBodyBytes, running }) },
     '/admin/faults': { '*': faultAdminRoute({ faults, adminTokens, onCrash, log }) },
   };
   const service = await startHttpService({

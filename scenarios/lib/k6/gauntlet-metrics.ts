@@ -29,6 +29,13 @@ export function addScheduleLag(lagMs: number): void {
   scheduleLag.add(lagMs);
 }
 
+/** Streams whose client gave up on purpose midway (CANCEL_SHARE); not samples, not errors. */
+const clientCancels = new Counter('gauntlet_client_cancels');
+
+export function addClientCancel(endpoint: string): void {
+  clientCancels.add(1, { ep: endpoint });
+}
+
 export function addCanceled(endpoint: string): void {
   canceled.add(1, { ep: endpoint });
 }

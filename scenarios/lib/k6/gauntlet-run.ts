@@ -6,7 +6,7 @@ import { metricValues } from '../build-sample.ts';
 import { defaultModel, type GauntletConfig } from '../config.ts';
 import { type PromptPool, planRequest } from '../plan-request.ts';
 import { sampleFromResponse } from '../sample-from-response.ts';
-import { addCanceled, addRequestMetrics, addScheduleLag } from './gauntlet-metrics.ts';
+import { addCanceled, addClientCancel, addRequestMetrics, addScheduleLag } from './gauntlet-metrics.ts';
 import { sendRequest } from './send-request.ts';
 
 /** What a scenario file hands to the shared iteration: its name, its configuration and its phases. */
@@ -77,8 +77,14 @@ export function runIteration(plan: RunPlan, data: SetupData): void {
       'content-type': 'application/json',
       'x-request-id': planned.id,
     },
-    timeoutMs: config.requestTimeoutMs,
+    // A client that cancels stops reading at its own deadline, which closes the connection as a browser tab
+    // closing would; the stack has to notice and free the sequence.
+    timeoutMs: Math.min(config.requestTimeoutMs, planned.cancelAfterMs ?? Number.POSITIVE_INFINITY),
   });
+  if (planned.cancelAfterMs !== undefined && raw.transport === 'timeout') {
+    addClientCancel(planned.endpoint);
+    return;
+  }
   const result = sampleFromResponse(
     {
       id: planned.id,
