@@ -2,7 +2,7 @@ import type { Endpoint } from '../../reports/model/kinds.js';
 import type { TrendStats } from '../k6/k6-summary.js';
 
 /** The scenario files under scenarios/ (one load shape each; see scenarios/README.md). */
-export type ScenarioName = 'smoke' | 'load' | 'stress' | 'spike' | 'soak' | 'breakpoint';
+export type ScenarioName = 'smoke' | 'load' | 'stress' | 'spike' | 'soak' | 'breakpoint' | 'replay';
 export const scenarioNames: readonly ScenarioName[] = [
   'smoke',
   'load',
@@ -10,6 +10,7 @@ export const scenarioNames: readonly ScenarioName[] = [
   'spike',
   'soak',
   'breakpoint',
+  'replay',
 ];
 
 /** One load run, as the run command and chaos experiments describe it. */
