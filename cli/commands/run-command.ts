@@ -16,6 +16,7 @@ import { mainPhase, sizePhase } from '../../runner/load/plan-sizing.js';
 import { servesInfer } from '../../runner/probe/serves-infer.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
 import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
+import { type ReplayFlags, replayFromFlags, withReplayFlags } from '../replay-flags.js';
 import {
   type ServerMetricsFlags,
   serverMetricsSource,
@@ -66,7 +67,7 @@ export function defaultDurationS(
 }
 export const defaultMaxTokens = 8;
 
-interface RunFlags extends ServerMetricsFlags {
+interface RunFlags extends ServerMetricsFlags, ReplayFlags {
   platform?: PlatformName;
   config?: string;
   target?: string;
@@ -90,7 +91,7 @@ function parseScenario(value: string): ScenarioName {
 }
 
 export function registerRun(program: Command): void {
-  withServerMetricsFlags(program.command('run'))
+  withReplayFlags(withServerMetricsFlags(program.command('run')))
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
@@ -108,7 +109,11 @@ export function registerRun(program: Command): void {
       "base request rate per second (default: the scenario's)",
       positiveNumber('--rps', 100_000),
     )
-    .option('--duration <d>', "main phase duration, e.g. 30s, 2m (default: the scenario's)", parseDurationS)
+    .option(
+      '--duration <d>',
+      "main phase duration, e.g. 30s, 2m (default: the scenario's); replay: fire only the trace's first D",
+      parseDurationS,
+    )
     .option(
       '--seed <n>',
       'seed for prompts and request ids (same seed, same requests)',
@@ -135,9 +140,16 @@ export function registerRun(program: Command): void {
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const defaults = scenarioDefaults[scenario];
       const log = (m: string) => process.stderr.write(`${m}\n`);
+      const runDir = resolve(flags.out);
+      // A bad trace is refused here, before a stack comes up.
+      const replay = replayFromFlags(scenario, flags, runDir);
+      if (replay && flags.rps !== undefined) {
+        throw new UserFacingError("--rps: a replay runs at the trace's own rate; scale it with --speedup");
+      }
+      if (replay) for (const note of replay.notes) log(`replay: ${note}`);
       const mix = await resolveMix(flags.mix, target, flags.env, log);
-      const rate = flags.rps ?? defaults.rate;
-      let durationS = flags.duration;
+      const rate = replay?.rate ?? flags.rps ?? defaults.rate;
+      let durationS = replay?.durationS ?? flags.duration;
       if (durationS === undefined) {
         const sized = defaultDurationS(scenario, rate, slos, mix, flags.env);
         durationS = sized.durationS;
@@ -154,7 +166,7 @@ export function registerRun(program: Command): void {
         seed: flags.seed,
         endpointMix: mix,
         maxTokens: flags.maxTokens,
-        ...(flags.env ? { env: flags.env } : {}),
+        ...(flags.env || replay ? { env: { ...flags.env, ...replay?.env } } : {}),
       };
       const interrupt = listenForInterrupt();
       try {
@@ -162,9 +174,15 @@ export function registerRun(program: Command): void {
           parts: [part],
           target,
           slos,
-          outDir: resolve(flags.out),
+          outDir: runDir,
           command: ['gauntlet', ...process.argv.slice(2)],
-          runOptions: { ...part, slos: flags.slos ?? 'default' },
+          runOptions: {
+            ...part,
+            slos: flags.slos ?? 'default',
+            ...(replay
+              ? { replay: { trace: flags.trace, speedup: flags.speedup ?? 1, notes: replay.notes } }
+              : {}),
+          },
           interrupt,
           progress: flags.progress,
           serverMetrics,
