@@ -11,7 +11,7 @@ import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
 import { parseMixShares } from '../../reports/slo/sample-sizing.js';
 import type { Slo } from '../../reports/slo/slo-schema.js';
 import { isLoopbackUrl } from '../../runner/load/k6-load-driver.js';
-import { type ScenarioName, scenarioNames } from '../../runner/load/load-driver.js';
+import { runnableScenarios, type ScenarioName } from '../../runner/load/load-driver.js';
 import { mainPhase, sizePhase } from '../../runner/load/plan-sizing.js';
 import { servesInfer } from '../../runner/probe/serves-infer.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
@@ -84,8 +84,8 @@ interface RunFlags extends ServerMetricsFlags, ReplayFlags {
 }
 
 function parseScenario(value: string): ScenarioName {
-  if (!(scenarioNames as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`must be one of ${scenarioNames.join(', ')}`);
+  if (!(runnableScenarios as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${runnableScenarios.join(', ')}`);
   }
   return value as ScenarioName;
 }
@@ -95,7 +95,7 @@ export function registerRun(program: Command): void {
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
-    .argument('<scenario>', `one of ${scenarioNames.join(', ')}`, parseScenario)
+    .argument('<scenario>', `one of ${runnableScenarios.join(', ')}`, parseScenario)
     .option(
       '--platform <name>',
       `bring a stack up here for the run: ${availablePlatformList}`,
