@@ -52,6 +52,11 @@ describe('parseAzureTimestamp', () => {
   it('is UTC with up to 9 fraction digits and refuses dates that do not exist', () => {
     expect(parseAzureTimestamp('1970-01-01 00:00:01.5')).toBe(1500);
     expect(parseAzureTimestamp('1970-01-01T00:00:00.0000001Z')).toBeCloseTo(0.0001, 6);
+    expect(parseAzureTimestamp('2024-05-10 00:00:00.009930+00:00')).toBeCloseTo(
+      Date.UTC(2024, 4, 10) + 9.93,
+      6,
+    );
+    expect(parseAzureTimestamp('1970-01-01 02:00:00+02:00')).toBe(0);
     expect(parseAzureTimestamp('2023-02-30 00:00:00')).toBeUndefined();
     expect(parseAzureTimestamp('2023-01-01 24:00:00')).toBeUndefined();
     expect(parseAzureTimestamp('1700000000')).toBeUndefined();

@@ -2,8 +2,10 @@ import { quoted, TraceError } from './trace-error.js';
 import { isTokenCount, type ParsedTrace, type TraceRequest, tokenCountAllowed } from './trace-request.js';
 
 const columns = ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'] as const;
-const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/;
-const timestampAllowed = "a date and time like '2023-11-16 18:15:46.6805900' (UTC, fraction optional)";
+const timestampPattern =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):?(\d{2}))?$/;
+const timestampAllowed =
+  "a date and time like '2023-11-16 18:15:46.6805900' (UTC unless it ends in an offset like +00:00; fraction optional)";
 
 /**
  * Unix ms of an Azure trace timestamp, sub-millisecond fraction kept; undefined when it is not one.
@@ -32,7 +34,11 @@ export function parseAzureTimestamp(text: string): number | undefined {
   ) {
     return undefined;
   }
-  return whole + (match[7] ? Number(`0.${match[7]}`) * 1000 : 0);
+  // The 2024 trace writes `+00:00`; an offset east of UTC means an earlier instant.
+  const offsetMs = match[9]
+    ? (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11])) * 60_000
+    : 0;
+  return whole - offsetMs + (match[7] ? Number(`0.${match[7]}`) * 1000 : 0);
 }
 
 /**
