@@ -88,6 +88,27 @@ const phase = z.strictObject({
   targetRate: z.number().nullable().optional(),
 });
 
+const replayRecord = z
+  .strictObject({
+    trace: z.string().describe('the trace file or run folder replayed'),
+    format: z.string().describe('azure-csv, mooncake-jsonl or gauntlet-samples'),
+    speedup: z.number().describe('trace time was divided by this'),
+    traceRequests: count.describe('requests in the trace'),
+    scheduledRequests: count.describe('requests the schedule held (after --max-requests / --duration)'),
+    sentRequests: count.describe('requests the generator started'),
+    recordedRequests: count.describe('requests with a sample (sent minus those cut at the end of the run)'),
+    scheduleErrorMs: z
+      .strictObject({ p50: z.number(), p99: z.number(), max: z.number(), n: count })
+      .nullable()
+      .describe(
+        "each request's actual send time minus the time the trace scheduled it at; null: not measured",
+      ),
+    scheduleErrorLimitMs: z
+      .number()
+      .describe('the largest schedule error past which latency verdicts are inconclusive'),
+  })
+  .meta({ id: 'ReplayRecord' });
+
 const scenario = z.strictObject({
   name: z.string(),
   executor: z.string().optional(),
@@ -106,6 +127,9 @@ const scenario = z.strictObject({
     .describe('endpoints the plan sent traffic to (its mix); SLOs on others are not applicable'),
   durationS: z.number().min(0),
   phases: z.array(phase),
+  replay: replayRecord
+    .optional()
+    .describe('a trace replay: what was replayed and how closely its timestamps held'),
 });
 
 export const sloVerdictSchema = z

@@ -12,12 +12,13 @@ import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
 import { parseMixShares } from '../../reports/slo/sample-sizing.js';
 import type { Slo } from '../../reports/slo/slo-schema.js';
 import { isLoopbackUrl } from '../../runner/load/k6-load-driver.js';
-import { type ScenarioName, scenarioNames } from '../../runner/load/load-driver.js';
+import { runnableScenarios, type ScenarioName } from '../../runner/load/load-driver.js';
 import { mainPhase, sizePhase } from '../../runner/load/plan-sizing.js';
 import { servesInfer } from '../../runner/probe/serves-infer.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
 import { withCpuSplitFlag } from '../cpu-split-flag.js';
 import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
+import { type ReplayFlags, replayFromFlags, withReplayFlags } from '../replay-flags.js';
 import {
   type ServerMetricsFlags,
   serverMetricsSource,
@@ -69,7 +70,7 @@ export function defaultDurationS(
 }
 export const defaultMaxTokens = 8;
 
-interface RunFlags extends ServerMetricsFlags, WorkloadFlags {
+interface RunFlags extends ServerMetricsFlags, WorkloadFlags, ReplayFlags {
   cpuSplit?: CpuSplitPolicy;
   platform?: PlatformName;
   config?: string;
@@ -87,18 +88,18 @@ interface RunFlags extends ServerMetricsFlags, WorkloadFlags {
 }
 
 function parseScenario(value: string): ScenarioName {
-  if (!(scenarioNames as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`must be one of ${scenarioNames.join(', ')}`);
+  if (!(runnableScenarios as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${runnableScenarios.join(', ')}`);
   }
   return value as ScenarioName;
 }
 
 export function registerRun(program: Command): void {
-  withCpuSplitFlag(withWorkloadFlags(withServerMetricsFlags(program.command('run'))))
+  withCpuSplitFlag(withReplayFlags(withWorkloadFlags(withServerMetricsFlags(program.command('run')))))
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
-    .argument('<scenario>', `one of ${scenarioNames.join(', ')}`, parseScenario)
+    .argument('<scenario>', `one of ${runnableScenarios.join(', ')}`, parseScenario)
     .option(
       '--platform <name>',
       `bring a stack up here for the run: ${availablePlatformList}`,
@@ -112,7 +113,11 @@ export function registerRun(program: Command): void {
       "base request rate per second (default: the scenario's)",
       positiveNumber('--rps', 100_000),
     )
-    .option('--duration <d>', "main phase duration, e.g. 30s, 2m (default: the scenario's)", parseDurationS)
+    .option(
+      '--duration <d>',
+      "main phase duration, e.g. 30s, 2m (default: the scenario's); replay: fire only the trace's first D",
+      parseDurationS,
+    )
     .option(
       '--seed <n>',
       'seed for prompts and request ids (same seed, same requests)',
@@ -141,9 +146,16 @@ export function registerRun(program: Command): void {
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const defaults = scenarioDefaults[scenario];
       const log = (m: string) => process.stderr.write(`${m}\n`);
+      const runDir = resolve(flags.out);
+      // A bad trace is refused here, before a stack comes up.
+      const replay = replayFromFlags(scenario, flags, runDir);
+      if (replay && flags.rps !== undefined) {
+        throw new UserFacingError("--rps: a replay runs at the trace's own rate; scale it with --speedup");
+      }
+      if (replay) for (const note of replay.notes) log(`replay: ${note}`);
       const mix = await resolveMix(flags.mix, target, env, log);
-      const rate = flags.rps ?? defaults.rate;
-      let durationS = flags.duration;
+      const rate = replay?.rate ?? flags.rps ?? defaults.rate;
+      let durationS = replay?.durationS ?? flags.duration;
       if (durationS === undefined) {
         const sized = defaultDurationS(scenario, rate, slos, mix, env);
         durationS = sized.durationS;
@@ -160,7 +172,7 @@ export function registerRun(program: Command): void {
         seed: flags.seed,
         endpointMix: mix,
         maxTokens: flags.maxTokens,
-        ...(Object.keys(env).length > 0 ? { env } : {}),
+        ...(Object.keys(env).length > 0 || replay ? { env: { ...env, ...replay?.env } } : {}),
       };
       const interrupt = listenForInterrupt();
       try {
@@ -168,9 +180,16 @@ export function registerRun(program: Command): void {
           parts: [part],
           target,
           slos,
-          outDir: resolve(flags.out),
+          outDir: runDir,
           command: ['gauntlet', ...process.argv.slice(2)],
-          runOptions: { ...part, slos: flags.slos ?? 'default', workload: workloadRecord(env) },
+          runOptions: {
+            ...part,
+            slos: flags.slos ?? 'default',
+            workload: workloadRecord(env),
+            ...(replay
+              ? { replay: { trace: flags.trace, speedup: flags.speedup ?? 1, notes: replay.notes } }
+              : {}),
+          },
           interrupt,
           progress: flags.progress,
           serverMetrics,

@@ -3,6 +3,7 @@ import type { ScenarioRecord } from '../../reports/run-result.js';
 import type { LoadOutcome } from '../../runner/load/load-driver.js';
 import { phaseDurationS, plannedIterations } from '../../scenarios/lib/arrival-schedule.ts';
 import type { ScenarioShape } from '../../scenarios/lib/scenario-plans.ts';
+import { replayRecord } from './replay-record.js';
 
 /**
  * What one scenario planned and what it delivered: planned rate from its phases, achieved rate from the
@@ -37,7 +38,9 @@ export function scenarioRecord(
     collector.byScenarioPhase.filter((a) => a.scenario === name).reduce((s, a) => s + a.count, 0);
   return {
     name,
-    executor: phases.some((p) => p.kind === 'ramp') ? 'ramping-arrival-rate' : 'constant-arrival-rate',
+    executor:
+      shape.executor ??
+      (phases.some((p) => p.kind === 'ramp') ? 'ramping-arrival-rate' : 'constant-arrival-rate'),
     targetRate: plannedS > 0 ? planned / plannedS : null,
     achievedRate: plannedS > 0 ? started / plannedS : 0,
     droppedIterations: outcome?.droppedIterations ?? 0,
@@ -47,5 +50,6 @@ export function scenarioRecord(
     endpoints: shape.config.endpointMix.filter((e) => e.share > 0).map((e) => e.endpoint),
     durationS: plannedS,
     phases: phaseRecords,
+    ...(shape.replay ? { replay: replayRecord(name, shape.replay, outcome, collector) } : {}),
   };
 }

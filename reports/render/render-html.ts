@@ -5,6 +5,7 @@ import { RankedHistogram } from '../stats/ranked-histogram.js';
 import { chartJsSource } from './chart-js-source.js';
 import { escapeHtml, ms, num, percent, sloCi, sloObjective, sloValue, verdictWord } from './format.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
+import { replayHtml } from './replay-summary.js';
 
 export interface HtmlOptions {
   /** Chart.js UMD source to inline; default: the installed chart.js. */
@@ -78,7 +79,7 @@ ${sloTable(run)}
 <h2>Key metrics</h2>
 ${metricsTable(run)}
 </section>
-${faultsSection(run)}
+${replayHtml(run)}${faultsSection(run)}
 ${notesSection(run)}
 <script type="application/json" id="gauntlet-data">${json}</script>
 <script>${options.chartJs ?? chartJsSource()}</script>

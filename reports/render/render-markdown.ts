@@ -1,5 +1,6 @@
 import type { MetricSummary, RunResult } from '../run-result.js';
 import { mdCell, ms, num, percent, sloCi, sloObjective, sloValue, verdictWord } from './format.js';
+import { replayMarkdown } from './replay-summary.js';
 
 /**
  * summary.md: fits a GitHub step summary or a PR comment. A verdict line in status words (no emoji), the
@@ -43,6 +44,7 @@ export function renderMarkdown(run: RunResult): string {
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const m of [...run.metrics.endpoints, overall]) out.push(metricsRow(m));
   out.push('');
+  out.push(...replayMarkdown(run));
 
   if (run.faults && run.faults.length > 0) {
     out.push('### Faults');

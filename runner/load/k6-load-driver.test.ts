@@ -41,7 +41,7 @@ describe('K6LoadDriver plans', () => {
   it('refuses a bad plan naming the field, the value and what is allowed', () => {
     expect(() => validateLoadPlan(plan)).not.toThrow();
     expect(() => validateLoadPlan({ ...plan, scenario: 'ramp' as LoadPlan['scenario'] })).toThrow(
-      'LoadPlan.scenario must be one of smoke, load, stress, spike, soak, breakpoint, got "ramp"',
+      'LoadPlan.scenario must be one of smoke, load, stress, spike, soak, breakpoint, replay, got "ramp"',
     );
     expect(() => validateLoadPlan({ ...plan, rate: 0 })).toThrow('LoadPlan.rate must be a number > 0');
     expect(() => validateLoadPlan({ ...plan, target: 'http://10.1.2.3:80' })).toThrow(

@@ -9,7 +9,7 @@ import {
   type LoadPlan,
   type LoadProgress,
   type LoadRun,
-  scenarioNames,
+  runnableScenarios,
 } from './load-driver.js';
 
 export interface K6LoadDriverOptions {
@@ -29,8 +29,8 @@ export function validateLoadPlan(plan: LoadPlan): void {
   const fail = (field: string, wanted: string, got: unknown) => {
     throw new Error(`LoadPlan.${field} must be ${wanted}, got ${JSON.stringify(got)}`);
   };
-  if (!scenarioNames.includes(plan.scenario))
-    fail('scenario', `one of ${scenarioNames.join(', ')}`, plan.scenario);
+  if (!runnableScenarios.includes(plan.scenario))
+    fail('scenario', `one of ${runnableScenarios.join(', ')}`, plan.scenario);
   if (!/^https?:\/\/\S+$/.test(plan.target)) fail('target', 'an http(s) URL', plan.target);
   // The network rule, checked here too so that the mistake surfaces before k6 starts.
   if (

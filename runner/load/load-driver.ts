@@ -3,7 +3,8 @@ import type { Endpoint } from '../../reports/model/kinds.js';
 import type { TrendStats } from '../k6/k6-summary.js';
 
 /** The scenario files under scenarios/ (one load shape each; see scenarios/README.md). */
-export type ScenarioName = 'smoke' | 'load' | 'stress' | 'spike' | 'soak' | 'breakpoint';
+export type ScenarioName = 'smoke' | 'load' | 'stress' | 'spike' | 'soak' | 'breakpoint' | 'replay';
+/** The load shapes a plan describes by rate and duration alone (what a chaos experiment can drive). */
 export const scenarioNames: readonly ScenarioName[] = [
   'smoke',
   'load',
@@ -12,6 +13,8 @@ export const scenarioNames: readonly ScenarioName[] = [
   'soak',
   'breakpoint',
 ];
+/** Every scenario `gauntlet run` takes: the shapes, and `replay`, which also needs a trace (--trace). */
+export const runnableScenarios: readonly ScenarioName[] = [...scenarioNames, 'replay'];
 
 /** One load run, as the run command and chaos experiments describe it. */
 export interface LoadPlan {

@@ -11,6 +11,7 @@ export const mainPhase: Record<ScenarioName, string> = {
   spike: 'steady',
   stress: 'peak',
   breakpoint: 'ramp',
+  replay: 'replay',
 };
 
 export interface PhaseSizing {

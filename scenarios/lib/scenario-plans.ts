@@ -6,12 +6,17 @@
 import { constantPhase, type Phase, rampPhase } from './arrival-schedule.ts';
 import { type GauntletConfig, readConfig } from './config.ts';
 import { durationVar, type Env, numberVar } from './env-vars.ts';
+import { type ReplayInfo, replayInfo, replayPhases } from './replay-shape.ts';
 
-export type ScenarioName = 'smoke' | 'load' | 'stress' | 'spike' | 'soak' | 'breakpoint';
+export type ScenarioName = 'smoke' | 'load' | 'stress' | 'spike' | 'soak' | 'breakpoint' | 'replay';
 
 export interface ScenarioShape {
   config: GauntletConfig;
   phases: Phase[];
+  /** The k6 executor when it is not an arrival-rate one (replay: shared-iterations). */
+  executor?: string;
+  /** replay only: which trace, how it was scaled and cut. */
+  replay?: ReplayInfo;
 }
 
 /** Each scenario's base rate (req/s), main-phase duration and warm-up (s) when the environment sets none. */
@@ -24,6 +29,8 @@ export const scenarioDefaults = {
   spike: { rate: 10, durationS: 30, warmupS: 10 },
   soak: { rate: 5, durationS: 3600, warmupS: 30 },
   breakpoint: { rate: 10, durationS: 600, warmupS: 10 },
+  // The harness sets RATE and DURATION from the trace (replay-shape.ts); no warm-up: the trace is the load.
+  replay: { rate: 1, durationS: 1, warmupS: 0 },
 } as const;
 
 export function scenarioShape(scenario: ScenarioName, env: Env): ScenarioShape {
@@ -58,6 +65,8 @@ export function scenarioShape(scenario: ScenarioName, env: Env): ScenarioShape {
         ],
       };
     }
+    case 'replay':
+      return { config, phases: replayPhases(config), executor: 'shared-iterations', replay: replayInfo(env) };
     case 'breakpoint': {
       const startRate = numberVar(env, 'START_RATE', Math.max(1, Math.round(config.rate / 10)), {
         min: 0.001,

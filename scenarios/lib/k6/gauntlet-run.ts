@@ -22,7 +22,7 @@ export interface SetupData {
   model: string;
 }
 
-function authHeaders(config: GauntletConfig): Record<string, string> {
+export function authHeaders(config: GauntletConfig): Record<string, string> {
   return config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {};
 }
 
