@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { statesOf } from '../../core/platform/component.js';
 import type { StackHandle } from '../../core/platform/platform.js';
+import { servesMetrics } from '../../core/platform/roles.js';
 import { type StartedPrometheus, startPrometheus } from '../../runner/prometheus/prometheus-server.js';
 import type { PrometheusTarget } from '../../runner/prometheus/scrape-targets.js';
 import { scrapeIntervalMs } from './start-scrapes.js';
@@ -33,7 +34,7 @@ async function targetsOf(stack: StackHandle): Promise<PrometheusTarget[]> {
   const states = await statesOf(stack.components());
   return Promise.all(
     states.flatMap(({ component: c }) =>
-      c.role !== 'etcd' && c.url
+      servesMetrics(c.role) && c.url
         ? [stack.reach(c.url).then((url) => ({ role: c.role, id: c.id, node: c.node, url }))]
         : [],
     ),
