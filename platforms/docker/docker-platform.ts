@@ -57,6 +57,11 @@ export class DockerPlatform implements Platform {
   async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
     const log = options.log ?? (() => {});
     const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+    if (config.load_balancer.enabled || config.gateway.replicas > 1) {
+      throw new UserFacingError(
+        'the nginx load balancer and more than one gateway are not available on the docker platform yet; use --platform local',
+      );
+    }
     if (options.networkProxies) {
       throw new UserFacingError(
         'network faults (toxiproxy on every link) are not available on the docker platform yet; use --platform local',
