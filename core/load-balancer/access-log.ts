@@ -4,6 +4,8 @@ export interface BalancedRequest {
   endedAt: number;
   /** What the client got (nginx's own 502 when no gateway answered). */
   status: number;
+  /** nginx's request_time: from the request's first byte to its last, so it started at endedAt - durationMs. */
+  durationMs: number;
   uri: string;
   /** Every gateway nginx tried for it, in order: more than one means it was retried. */
   upstreams: string[];
@@ -25,6 +27,7 @@ export function parseAccessLog(text: string): BalancedRequest[] {
         {
           endedAt: Math.round(record.t * 1000),
           status: record.status,
+          durationMs: typeof record.request_time === 'number' ? Math.round(record.request_time * 1000) : 0,
           uri: typeof record.uri === 'string' ? record.uri : '',
           upstreams: splitList(record.upstream),
           upstreamStatuses: splitList(record.upstream_status),
@@ -38,24 +41,37 @@ export function parseAccessLog(text: string): BalancedRequest[] {
 
 /** What nginx's passive health checks cost while one gateway was dead. */
 export interface DeadUpstreamCost {
-  /** Requests nginx sent to the dead gateway (each attempt a connect that failed). */
-  attemptsOnDead: number;
-  /** Of those, requests the client saw fail (5xx): no retry, or the retry failed too. */
-  failedRequests: number;
-  /** Of those, requests nginx retried on another gateway and that then succeeded. */
-  retriedRequests: number;
+  /** Unix ms of the first failed attempt on the dead gateway: when nginx first saw it gone. Null: never. */
+  diedAt: number | null;
+  /** Requests under way on the gateway when it died: nothing nginx does saves a POST already sent. */
+  inFlight: number;
+  inFlightFailed: number;
+  /** Requests that started after it died and still tried it: nginx had not taken it out (or tried it again). */
+  attemptsAfter: number;
+  /** Of those, the ones the client saw fail (5xx): without proxy_next_upstream, every one. */
+  failedAfter: number;
+  /** Of those, the ones nginx retried on another gateway and that then succeeded. */
+  retriedAfter: number;
   /**
-   * From the kill to the last request that tried the dead gateway before nginx took it out of rotation
-   * (the first run of attempts, before a fail_timeout gap): how long clients met it. Null when none did.
+   * From its death to the last attempt on it before nginx took it out of rotation (the first run of
+   * attempts, up to a gap of half a fail_timeout). Null when no request met it.
    */
   skippedAfterMs: number | null;
-  /** Later attempts, once fail_timeout let nginx try the gateway again while it was still dead. */
+  /** Attempts after that gap: fail_timeout let nginx try the still-dead gateway again. */
   probesAfterSkip: number;
 }
 
+const failedOn = (r: BalancedRequest, dead: string): boolean => {
+  const i = r.upstreams.indexOf(dead);
+  const status = Number(r.upstreamStatuses[i]);
+  return i >= 0 && (!(status > 0) || status >= 500 || r.status >= 500);
+};
+
 /**
- * The cost of one dead gateway, from the access log: requests that ended in [from, to) and tried `dead`.
- * Attempts are counted per request (nginx logs the end of a request, not of each attempt).
+ * The cost of one dead gateway, from the access log: requests that tried `dead`, ended after `from` and
+ * started before `to` (a retried request may end long after the gateway is back).
+ * nginx logs a request when it ends, with its duration, so a request started before the death is told
+ * apart from one that met the dead gateway afterwards.
  */
 export function deadUpstreamCost(
   requests: readonly BalancedRequest[],
@@ -63,23 +79,31 @@ export function deadUpstreamCost(
   window: { from: number; to: number; failTimeoutMs: number },
 ): DeadUpstreamCost {
   const hit = requests
-    .filter((r) => r.endedAt >= window.from && r.endedAt < window.to && r.upstreams.includes(dead))
+    .filter(
+      (r) => r.endedAt >= window.from && r.endedAt - r.durationMs < window.to && r.upstreams.includes(dead),
+    )
     .sort((a, b) => a.endedAt - b.endedAt);
+  const diedAt = hit.find((r) => failedOn(r, dead))?.endedAt ?? null;
+  const started = (r: BalancedRequest) => r.endedAt - r.durationMs;
+  const inFlight = diedAt === null ? [] : hit.filter((r) => started(r) < diedAt && r.endedAt >= diedAt);
+  const after = diedAt === null ? [] : hit.filter((r) => started(r) >= diedAt);
   // The first run ends at the first gap of half a fail_timeout: nginx had taken the gateway out by then.
-  let firstRunEnd: number | undefined;
+  let firstRunEnd = diedAt ?? undefined;
   let probes = 0;
-  for (const r of hit) {
+  for (const r of after) {
     const inFirstRun =
-      probes === 0 && (firstRunEnd === undefined || r.endedAt - firstRunEnd < window.failTimeoutMs / 2);
+      probes === 0 && firstRunEnd !== undefined && r.endedAt - firstRunEnd < window.failTimeoutMs / 2;
     if (inFirstRun) firstRunEnd = r.endedAt;
     else probes += 1;
   }
-  const failed = hit.filter((r) => r.status >= 500).length;
   return {
-    attemptsOnDead: hit.length,
-    failedRequests: failed,
-    retriedRequests: hit.filter((r) => r.status < 500 && r.upstreams.length > 1).length,
-    skippedAfterMs: firstRunEnd === undefined ? null : firstRunEnd - window.from,
+    diedAt,
+    inFlight: inFlight.length,
+    inFlightFailed: inFlight.filter((r) => r.status >= 500).length,
+    attemptsAfter: after.length,
+    failedAfter: after.filter((r) => r.status >= 500).length,
+    retriedAfter: after.filter((r) => r.status < 500 && r.upstreams.length > 1).length,
+    skippedAfterMs: diedAt === null || firstRunEnd === undefined ? null : firstRunEnd - diedAt,
     probesAfterSkip: probes,
   };
 }
