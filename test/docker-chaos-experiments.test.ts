@@ -39,7 +39,7 @@ function shortened(experiment: Experiment): Experiment {
     steadyState: {
       windowS: 5,
       slos: experiment.steadyState.slos.map((slo) =>
-        'metric' in slo && slo.metric === 'e2e' ? { ...slo, threshold: 10_000 } : slo,
+        typeof slo !== 'string' && slo.metric === 'e2e' ? { ...slo, threshold: 10_000 } : slo,
       ),
     },
     load: { ...experiment.load, durationS: 30 },
