@@ -1,18 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defineExperiment } from '../chaos/experiment/define-experiment.js';
 import { gatewayKill } from '../chaos/experiments/gateway-kill.js';
 import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
+import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import { deadUpstreamCost, parseAccessLog } from '../core/load-balancer/access-log.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import { DockerPlatform } from '../platforms/docker/docker-platform.js';
+import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
 import { balancedYaml } from './support/balanced-stack.js';
+import { dockerSkipReason } from './support/docker-engine.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 /**
  * The shipped gateway-kill experiment, shortened (8 s steady state, gateway-0 killed at t+10 s for 10 s,
- * 28 s of load at 20 req/s, after a few warm-up requests), on two gateways behind Debian's nginx, once
+ * 28 s of load at 20 req/s, after a few warm-up requests), on two gateways behind Debian's nginx (local
+ * processes, and containers when a Docker engine answers), once
  * with proxy_next_upstream on and once off. Requests under way on the gateway when it dies are lost
  * either way (POSTs already sent; retry_sent_requests is off). What nginx's settings decide is the
  * requests that meet the dead gateway afterwards: fail_timeout 2 s makes nginx try it again every 2 s
@@ -52,7 +56,7 @@ async function run(stack: StackHandle) {
   });
   const fault = result.faults[0];
   const injectedAt = fault?.injectedAt ?? 0;
-  const requests = parseAccessLog(readFileSync(join(stack.runDir, 'nginx', 'access.log'), 'utf8'));
+  const requests = parseAccessLog((await stack.component('load-balancer-0').logs.read()) ?? '');
   const cost = deadUpstreamCost(requests, dead, {
     from: injectedAt,
     to: injectedAt + 10_000, // the fault's duration: the gateway is restarted then
@@ -84,50 +88,79 @@ async function warmUp(stack: StackHandle): Promise<void> {
   for (let round = 0; round < 3; round++) await Promise.all([one(), one(), one(), one()]);
 }
 
-describe('gateway-kill: what nginx passive health checks cost, with and without retries', () => {
-  let stack: StackHandle | undefined;
+/** Brings the balanced stack up on one platform; the docker run's leftovers are checked by label. */
+interface PlatformUnderTest {
+  name: 'local' | 'docker';
+  skip: string | undefined;
+  up(yaml: string): Promise<StackHandle>;
+  leftBehind(stack: StackHandle): Promise<unknown[]>;
+}
 
-  beforeAll(() => {
-    useTempGauntletHome();
-  });
+const platforms: PlatformUnderTest[] = [
+  {
+    name: 'local',
+    skip: undefined,
+    up: (yaml) => upLocalStack(yaml, { readyTimeoutMs: 30_000 }),
+    leftBehind: async () => aliveProcesses(),
+  },
+  {
+    name: 'docker',
+    skip: await dockerSkipReason(),
+    up: (yaml) =>
+      new DockerPlatform().up(parseClusterConfig(yaml, 'balanced.yaml'), { readyTimeoutMs: 60_000 }),
+    leftBehind: (stack) => leftByLabel(stack.runId),
+  },
+];
 
-  afterEach(async () => {
-    await stack?.down();
-    stack = undefined;
-    expect(aliveProcesses()).toEqual([]);
-  });
+for (const platform of platforms) {
+  const skipped = platform.skip ? ` (skipped: ${platform.skip})` : '';
+  describe.skipIf(platform.skip !== undefined)(
+    `gateway-kill on ${platform.name}: what nginx passive health checks cost, with and without retries${skipped}`,
+    () => {
+      let stack: StackHandle | undefined;
 
-  it('proxy_next_upstream on: attempts on the dead gateway after its death are retried unseen', async () => {
-    stack = await upLocalStack(
-      balancedYaml(`max_fails: ${maxFails}, fail_timeout_s: ${failTimeoutS}, proxy_next_upstream: true`),
-      { readyTimeoutMs: 30_000 },
-    );
-    const { result, fault, cost, summary } = await run(stack);
-    expect(result.status, summary).toBe('completed');
-    expect(cost.diedAt, summary).not.toBeNull();
-    expect(cost.skippedAfterMs, summary).not.toBeNull();
-    // nginx tried the dead gateway again (fail_timeout 2 s, fault 10 s) and retried each attempt.
-    expect(cost.attemptsAfter, summary).toBeGreaterThanOrEqual(1);
-    expect(cost.retriedAfter, summary).toBe(cost.attemptsAfter);
-    expect(cost.failedAfter, summary).toBe(0);
-    // Near zero: what the client saw fail is at most what was in flight on the gateway when it died.
-    expect(fault?.failedTotal, summary).toBeLessThanOrEqual(cost.inFlight);
-    expect(result.audit, summary).toEqual([]);
-  }, 150_000);
+      beforeAll(() => {
+        useTempGauntletHome();
+      });
 
-  it('proxy_next_upstream off: each attempt on the dead gateway is a 502 until nginx skips it', async () => {
-    stack = await upLocalStack(
-      balancedYaml(`max_fails: ${maxFails}, fail_timeout_s: ${failTimeoutS}, proxy_next_upstream: false`),
-      { readyTimeoutMs: 30_000 },
-    );
-    const { result, fault, cost, summary } = await run(stack);
-    expect(result.status, summary).toBe('completed');
-    expect(cost.diedAt, summary).not.toBeNull();
-    expect(cost.attemptsAfter, summary).toBeGreaterThanOrEqual(1);
-    expect(cost.failedAfter, summary).toBe(cost.attemptsAfter);
-    expect(cost.retriedAfter, summary).toBe(0);
-    // The client saw the in-flight losses and every later attempt.
-    expect(fault?.failedTotal, summary).toBeGreaterThanOrEqual(cost.inFlightFailed + cost.failedAfter);
-    expect(result.audit, summary).toEqual([]);
-  }, 150_000);
-});
+      afterEach(async () => {
+        const s = stack;
+        await s?.down();
+        stack = undefined;
+        if (s) expect(await platform.leftBehind(s)).toEqual([]);
+      });
+
+      it('proxy_next_upstream on: attempts on the dead gateway after its death are retried unseen', async () => {
+        stack = await platform.up(
+          balancedYaml(`max_fails: ${maxFails}, fail_timeout_s: ${failTimeoutS}, proxy_next_upstream: true`),
+        );
+        const { result, fault, cost, summary } = await run(stack);
+        expect(result.status, summary).toBe('completed');
+        expect(cost.diedAt, summary).not.toBeNull();
+        expect(cost.skippedAfterMs, summary).not.toBeNull();
+        // nginx tried the dead gateway again (fail_timeout 2 s, fault 10 s) and retried each attempt.
+        expect(cost.attemptsAfter, summary).toBeGreaterThanOrEqual(1);
+        expect(cost.retriedAfter, summary).toBe(cost.attemptsAfter);
+        expect(cost.failedAfter, summary).toBe(0);
+        // Near zero: what the client saw fail is at most what was in flight on the gateway when it died.
+        expect(fault?.failedTotal, summary).toBeLessThanOrEqual(cost.inFlight);
+        expect(result.audit, summary).toEqual([]);
+      }, 240_000);
+
+      it('proxy_next_upstream off: each attempt on the dead gateway is a 502 until nginx skips it', async () => {
+        stack = await platform.up(
+          balancedYaml(`max_fails: ${maxFails}, fail_timeout_s: ${failTimeoutS}, proxy_next_upstream: false`),
+        );
+        const { result, fault, cost, summary } = await run(stack);
+        expect(result.status, summary).toBe('completed');
+        expect(cost.diedAt, summary).not.toBeNull();
+        expect(cost.attemptsAfter, summary).toBeGreaterThanOrEqual(1);
+        expect(cost.failedAfter, summary).toBe(cost.attemptsAfter);
+        expect(cost.retriedAfter, summary).toBe(0);
+        // The client saw the in-flight losses and every later attempt.
+        expect(fault?.failedTotal, summary).toBeGreaterThanOrEqual(cost.inFlightFailed + cost.failedAfter);
+        expect(result.audit, summary).toEqual([]);
+      }, 240_000);
+    },
+  );
+}

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAccessLog } from '../core/load-balancer/access-log.js';
 import type { StackHandle } from '../core/platform/platform.js';
@@ -38,7 +36,8 @@ describe('nginx in front of two gateways on the local platform', () => {
       expect(response.status).toBe(200);
       await response.json();
     }
-    const requests = parseAccessLog(readFileSync(join(s.runDir, 'nginx', 'access.log'), 'utf8'));
+    // The access log goes to nginx's stdout: the component's log.
+    const requests = parseAccessLog((await lb[0]?.logs.read()) ?? '');
     const completions = requests.filter((r) => r.uri === '/v1/completions');
     expect(completions).toHaveLength(8);
     // Round robin over two gateways: both served some of them.

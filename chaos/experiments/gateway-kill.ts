@@ -26,7 +26,7 @@ export const gatewayKill = defineExperiment({
     'attempts nginx skips the gateway for fail_timeout_s, then tries one request on it again. With ' +
     'proxy_next_upstream off, each of those attempts is a 502 to the client: max_fails requests at once, ' +
     'and one more every fail_timeout_s while the gateway stays dead. Nothing routes around a gateway but ' +
-    'nginx, so detection is not applicable here; the access log in the run folder (nginx/access.log) ' +
+    'nginx, so detection is not applicable here; the access log (logs/load-balancer-0.log in the run folder) ' +
     'shows every attempt on the dead gateway. At 20 req/s with 2 gateways, a handful of requests at most.',
   steadyState: referenceSteadyState,
   load: referenceLoad,

@@ -13,9 +13,8 @@ import type { Launched } from './local-component.js';
 export const nginxBinary = '/usr/sbin/nginx';
 
 export interface LocalLoadBalancer {
-  /** Where nginx keeps its config, pid, temp files and access log (JSON lines, see nginx-conf.ts). */
+  /** Where nginx keeps its config, pid and temp files. */
   dir: string;
-  accessLog: string;
   url: string;
   /** Starts nginx; `adopt` gets the process at once, so teardown reaches it while it comes up. */
   launch(adopt: (launched: Launched) => void): Promise<Launched>;
@@ -47,7 +46,6 @@ export async function planLocalLoadBalancer(options: LoadBalancerOptions): Promi
   const dir = join(options.runDir, 'nginx');
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   const port = await freePort();
-  const accessLog = join(dir, 'access.log');
   const confFile = join(dir, 'nginx.conf');
   writeFileSync(
     confFile,
@@ -56,13 +54,19 @@ export async function planLocalLoadBalancer(options: LoadBalancerOptions): Promi
       gateways: options.gateways,
       settings: options.config.load_balancer,
       requestTimeoutMs: options.config.gateway.request_timeout_ms,
-      paths: { pidFile: join(dir, 'nginx.pid'), errorLog: 'stderr', accessLog, tempDir: join(dir, 'tmp') },
+      // Both logs go to the component's log file, as on docker: the access log's JSON lines among the
+      // error log's lines (access-log.ts skips those).
+      paths: {
+        pidFile: join(dir, 'nginx.pid'),
+        errorLog: 'stderr',
+        accessLog: '/dev/stdout',
+        tempDir: join(dir, 'tmp'),
+      },
     }),
   );
   const url = `http://127.0.0.1:${port}`;
   return {
     dir,
-    accessLog,
     url,
     launch: async (adopt) => {
       const proc = SupervisedProcess.start({
