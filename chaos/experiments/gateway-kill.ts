@@ -27,7 +27,8 @@ export const gatewayKill = defineExperiment({
     'proxy_next_upstream off, each of those attempts is a 502 to the client: max_fails requests at once, ' +
     'and one more every fail_timeout_s while the gateway stays dead. Nothing routes around a gateway but ' +
     'nginx, so detection is not applicable here; the access log (logs/load-balancer-0.log in the run folder) ' +
-    'shows every attempt on the dead gateway. At 20 req/s with 2 gateways, a handful of requests at most.',
+    'shows every attempt on the dead gateway. The bound on failed requests (8) assumes requests of about a ' +
+    'quarter second at 20 req/s; on a busy host more are in flight when the gateway dies.',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [
