@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shippedExperiments } from '../chaos/experiments/shipped-experiments.js';
-import { loadClusterConfig } from '../core/config/load-cluster-config.js';
+import { shippedExperimentCluster, shippedExperiments } from '../chaos/experiments/shipped-experiments.js';
+import { clusterConfigSchema, resolveTopology } from '../core/config/cluster-config.js';
 import { runChaos } from '../pipeline/chaos/run-chaos.js';
 import { LocalPlatform } from '../platforms/local/local-platform.js';
 
-/** Every shipped experiment on the reference stack: detection, recovery and failed requests per fault. */
+/** Every shipped experiment on the reference stack (or the one it needs, see shippedExperimentCluster): detection, recovery and failed requests per fault. */
 export async function benchChaos(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const experiment of shippedExperiments) {
@@ -15,7 +15,7 @@ export async function benchChaos(): Promise<Record<string, unknown>> {
       const { run, result } = await runChaos({
         experiment,
         platform: new LocalPlatform(),
-        config: loadClusterConfig(),
+        config: resolveTopology(clusterConfigSchema.parse(shippedExperimentCluster(experiment.id))),
         outDir: dir,
         command: ['bench', experiment.id],
         seed: 1,

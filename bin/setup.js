@@ -18,7 +18,7 @@ import { ensureKindNodeImage } from './setup/kind-node-image.js';
 import { progressReporter } from './setup/progress.js';
 import { ensurePythonPeers } from './setup/python.js';
 import { runStep } from './setup/run-step.js';
-import { ensureChromium, ensureEtcd, ensurePrometheus, ensureToxiproxy } from './setup/tools.js';
+import { ensureChromium, ensureEtcd, ensureNginx, ensurePrometheus, ensureToxiproxy } from './setup/tools.js';
 
 /** @typedef {import('./setup/tools.js').StepOptions} StepOptions */
 /** @typedef {import('./setup/tools.js').StepOutcome} StepOutcome */
@@ -112,6 +112,7 @@ const steps = [
   { name: 'toxiproxy', run: ensureToxiproxy },
   { name: 'chromium', run: ensureChromium },
   { name: 'prometheus', run: ensurePrometheus },
+  { name: 'nginx', run: ensureNginx },
   { name: 'python peer clients', run: ensurePythonPeers },
   { name: 'actionlint', run: actionlintStep },
   { name: 'docker engine', run: dockerEngineStep },

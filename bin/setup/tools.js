@@ -1,4 +1,6 @@
 // @ts-check
+
+import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gauntletCacheDir } from './cache-dir.js';
@@ -103,6 +105,39 @@ export async function ensurePrometheus(options) {
   const installed = pathOf('prometheus');
   if (!installed) throw new Error('prometheus is still not on PATH after installing the Debian package');
   return { status: 'installed', version: prometheusVersion(), path: installed, note: 'Debian prometheus' };
+}
+
+export const nginxPath = '/usr/sbin/nginx';
+
+/** "nginx version: nginx/1.22.1" (nginx prints it on stderr) -> "1.22.1" */
+function nginxVersion() {
+  const result = spawnSync(nginxPath, ['-v'], { encoding: 'utf8' });
+  return /nginx\/(\S+)/.exec(`${result.stderr}${result.stdout}`)?.[1];
+}
+
+/**
+ * Debian's nginx, for a config with `load_balancer.enabled` (the harness starts its own per run, on
+ * 127.0.0.1, from a config it renders). The package would also start a system nginx on :80; the same
+ * temporary policy-rc.d as for Prometheus keeps the install from starting anything.
+ * @param {StepOptions} options @returns {Promise<StepOutcome>}
+ */
+export async function ensureNginx(options) {
+  if (existsSync(nginxPath)) return { status: 'present', version: nginxVersion(), path: nginxPath };
+  options.announce('installing the Debian package nginx with apt-get, for the load balancer (~30 s)');
+  const ownPolicy = isRoot && !existsSync(policyRcD);
+  if (ownPolicy) writeFileSync(policyRcD, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    await aptInstall(
+      ['--no-install-recommends', 'nginx'],
+      'nginx is needed for load_balancer.enabled',
+      'usually under a minute',
+      options,
+    );
+  } finally {
+    if (ownPolicy) rmSync(policyRcD, { force: true });
+  }
+  if (!existsSync(nginxPath)) throw new Error(`${nginxPath} is still missing after installing nginx`);
+  return { status: 'installed', version: nginxVersion(), path: nginxPath, note: 'Debian nginx' };
 }
 
 const chromiumPath = '/usr/bin/chromium';

@@ -115,7 +115,7 @@ function describeExpectations(e: Expectations): string {
 }
 
 function describeBlastRadius(experiment: Experiment, topology: Topology): string {
-  const roles: Role[] = ['worker', 'batcher', 'gateway', 'etcd'];
+  const roles: Role[] = ['worker', 'batcher', 'gateway', 'load_balancer', 'etcd'];
   const worst = new Map<Role, Set<string>>();
   for (const f of experiment.faults) {
     const candidates = candidatesOf(f, topology);

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clusterConfigSchema, resolveTopology } from '../../core/config/cluster-config.js';
 import { ConfigError } from '../../core/config/config-error.js';
-import { parseClusterConfig } from '../../core/config/load-cluster-config.js';
+import { loadClusterConfig, parseClusterConfig } from '../../core/config/load-cluster-config.js';
 import { projectRoot } from '../../core/project-root.js';
 import { loadDefaultSlos } from '../../reports/slo/load-slos.js';
-import { shippedExperiments } from '../experiments/shipped-experiments.js';
+import { shippedExperimentCluster, shippedExperiments } from '../experiments/shipped-experiments.js';
 import { workerKill } from '../experiments/worker-kill.js';
 import { plannedTopology } from '../testing/planned-topology.js';
 import { loadExperiment, parseExperiment, validateExperiment } from './load-experiment.js';
@@ -238,10 +239,28 @@ describe('blast radius', () => {
       'worker-partition',
       'gpu-slowdown',
       'gpu-oom',
+      'gateway-kill',
     ]);
     for (const experiment of shippedExperiments) {
-      expect(() => validateExperiment(experiment, reference, experiment.id)).not.toThrow();
+      const cluster = resolveTopology(clusterConfigSchema.parse(shippedExperimentCluster(experiment.id)));
+      const topology = plannedTopology(cluster);
+      expect(() => validateExperiment(experiment, topology, experiment.id)).not.toThrow();
     }
+  });
+
+  it('ships gateway-kill.cluster.yaml as the same config as its TypeScript definition', () => {
+    const file = join(projectRoot(), 'chaos', 'experiments', 'gateway-kill.cluster.yaml');
+    expect(loadClusterConfig(file)).toEqual(
+      resolveTopology(clusterConfigSchema.parse(shippedExperimentCluster('gateway-kill'))),
+    );
+  });
+
+  it('refuses gateway-kill on the reference stack: its one gateway is every gateway', () => {
+    const gatewayKill = shippedExperiments.find((e) => e.id === 'gateway-kill');
+    if (!gatewayKill) throw new Error('gateway-kill missing');
+    expect(() => validateExperiment(gatewayKill, reference, 'gateway-kill')).toThrow(
+      'would hit every gateway (1 of 1: gateway-0)',
+    );
   });
 
   it('network-delay hits every worker only because it says so', () => {

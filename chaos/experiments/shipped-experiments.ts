@@ -1,8 +1,10 @@
+import type { ClusterConfigInput } from '../../core/config/cluster-config.js';
 import type { Experiment } from '../experiment/experiment-schema.js';
 import { needsLinks } from '../faults/fault-registry.js';
 import { batcherKill } from './batcher-kill.js';
 import { etcdLeaderKill } from './etcd-leader-kill.js';
 import { etcdQuorumLoss } from './etcd-quorum-loss.js';
+import { gatewayKill, gatewayKillCluster } from './gateway-kill.js';
 import { gpuOom } from './gpu-oom.js';
 import { gpuSlowdown } from './gpu-slowdown.js';
 import { networkDelay } from './network-delay.js';
@@ -23,7 +25,13 @@ export const shippedExperiments: readonly Experiment[] = [
   workerPartition,
   gpuSlowdown,
   gpuOom,
+  gatewayKill,
 ];
+
+/** The cluster config a shipped experiment needs beyond the reference stack (empty: the reference stack). */
+export function shippedExperimentCluster(id: string): ClusterConfigInput {
+  return id === gatewayKill.id ? gatewayKillCluster : {};
+}
 
 /** Experiments that need a stack started with network proxies (UpOptions.networkProxies). */
 export function needsNetworkProxies(experiment: Experiment): boolean {

@@ -3,7 +3,7 @@ import type { Topology, TopologyComponent } from '../experiment/topology.js';
 
 /**
  * A platform double's plan for chaos unit tests: the components a config yields, named the way the
- * shipped platforms name them (`<node>-gpu<i>`, `batcher-<i>`, `gateway-0`, `etcd-<i>`, control plane on
+ * shipped platforms name them (`<node>-gpu<i>`, `batcher-<i>`, `gateway-<i>`, `etcd-<i>`, `load-balancer-0`, control plane on
  * `control`), without importing any platform (chaos knows platforms only through core's contract).
  */
 export function plannedTopology(config: ClusterConfig): Topology {
@@ -17,6 +17,8 @@ export function plannedTopology(config: ClusterConfig): Topology {
   }
   for (let i = 0; i < config.batchers.replicas; i++)
     out.push({ role: 'batcher', id: `batcher-${i}`, node: control });
-  out.push({ role: 'gateway', id: 'gateway-0', node: control });
+  for (let i = 0; i < config.gateway.replicas; i++)
+    out.push({ role: 'gateway', id: `gateway-${i}`, node: control });
+  if (config.load_balancer.enabled) out.push({ role: 'load_balancer', id: 'load-balancer-0', node: control });
   return out;
 }

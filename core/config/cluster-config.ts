@@ -104,7 +104,8 @@ export const batcherSchema = z.strictObject({
 });
 
 export const gatewaySchema = z.strictObject({
-  replicas: z.literal(1).default(1),
+  /** More than one needs `load_balancer.enabled`: clients reach the gateways through nginx. */
+  replicas: positiveInt(16).default(1),
   /** Bearer keys; when empty the harness generates one per run and prints it. */
   api_keys: z.array(z.string().min(8).max(200)).max(100).default([]),
   max_body_bytes: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
@@ -113,6 +114,31 @@ export const gatewaySchema = z.strictObject({
   batcher_eject_after_failures: positiveInt(100).default(3),
   batcher_eject_ms: positiveInt(600_000).default(5_000),
   request_timeout_ms: positiveInt(3_600_000).default(60_000),
+});
+
+/**
+ * The seed's nginx in front of the gateways, as its `upstream` block: a balancing method, a weight per
+ * gateway, backup servers, and nginx's passive health checks (`max_fails` failed attempts within
+ * `fail_timeout` take a gateway out of rotation for `fail_timeout`). Off by default.
+ */
+export const loadBalancerSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** nginx's `least_conn`, or its default weighted round robin. */
+  method: z.enum(['least_conn', 'round_robin']).default('least_conn'),
+  /** One weight per gateway (gateway-0 first); empty: 1 each. */
+  weights: z.array(positiveInt(1000)).max(16).default([]),
+  /** How many of the last gateways are `backup` servers, used only while every other one is down. */
+  backup: z.number().int().min(0).max(15).default(0),
+  /** Failed attempts within fail_timeout_s that mark a gateway down; 0 turns the accounting off. */
+  max_fails: z.number().int().min(0).max(100).default(1),
+  /** The window for max_fails, and how long a gateway then stays out of rotation. */
+  fail_timeout_s: positiveInt(3600).default(10),
+  /** Retry an attempt that failed (error, timeout, 502, 503) on the next gateway; off: the client sees it. */
+  proxy_next_upstream: z.boolean().default(true),
+  /** Also retry POSTs that had already been sent (nginx's `non_idempotent`): inference has no side effects. */
+  retry_sent_requests: z.boolean().default(false),
+  /** nginx's proxy_connect_timeout: how long an attempt may take to connect to a gateway. */
+  connect_timeout_ms: positiveInt(60_000).default(1_000),
 });
 
 export const etcdSchema = z.strictObject({
@@ -157,6 +183,7 @@ export const clusterConfigSchema = z
       .default(42),
     etcd: etcdSchema.default(etcdSchema.parse({})),
     gateway: gatewaySchema.default(gatewaySchema.parse({})),
+    load_balancer: loadBalancerSchema.default(loadBalancerSchema.parse({})),
     batchers: batcherSchema.default(batcherSchema.parse({})),
     worker: workerSchema.default(workerSchema.parse({})),
   })
@@ -169,6 +196,8 @@ export const clusterConfigSchema = z
         message: `must be at most batchers.replicas (${replicas}), the most batchers the autoscaler may run`,
       });
     }
+    for (const issue of loadBalancerIssues(config.gateway.replicas, config.load_balancer))
+      ctx.addIssue(issue);
     if (config.nodes) {
       const names = new Set<string>();
       config.nodes.forEach((node, index) => {
@@ -192,12 +221,57 @@ export const clusterConfigSchema = z
     }
   });
 
+/** Where the gateway count and the load balancer disagree, each issue at the field to change. */
+function loadBalancerIssues(
+  gateways: number,
+  lb: z.output<typeof loadBalancerSchema>,
+): Array<{ code: 'custom'; path: (string | number)[]; message: string }> {
+  const issue = (path: (string | number)[], message: string) => ({ code: 'custom' as const, path, message });
+  if (!lb.enabled) {
+    return gateways > 1
+      ? [
+          issue(
+            ['gateway', 'replicas'],
+            `more than 1 gateway needs load_balancer.enabled: true; clients reach them through nginx`,
+          ),
+        ]
+      : [];
+  }
+  const issues = [];
+  if (gateways < 2) {
+    issues.push(
+      issue(
+        ['load_balancer', 'enabled'],
+        `needs gateway.replicas >= 2 to balance between (gateway.replicas is ${gateways})`,
+      ),
+    );
+  }
+  if (lb.weights.length > 0 && lb.weights.length !== gateways) {
+    issues.push(
+      issue(
+        ['load_balancer', 'weights'],
+        `one weight per gateway: ${gateways} (gateway.replicas), not ${lb.weights.length}; or leave it empty`,
+      ),
+    );
+  }
+  if (lb.backup >= gateways && gateways >= 2) {
+    issues.push(
+      issue(
+        ['load_balancer', 'backup'],
+        `must be < gateway.replicas (${gateways}): at least one gateway takes traffic`,
+      ),
+    );
+  }
+  return issues;
+}
+
 export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
 type ParsedClusterConfig = z.output<typeof clusterConfigSchema>;
 export type LatencyModelConfig = z.output<typeof latencyModelSchema>;
 export type WorkerConfig = z.output<typeof workerSchema>;
 export type BatcherConfig = z.output<typeof batcherSchema>;
 export type GatewayConfig = z.output<typeof gatewaySchema>;
+export type LoadBalancerConfig = z.output<typeof loadBalancerSchema>;
 export type NodeConfig = z.output<typeof nodeSchema>;
 
 /** The validated config with the topology resolved: `nodes` always present, `worker_replicas` derived. */

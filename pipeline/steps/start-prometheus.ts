@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FaultJournal } from '../../chaos/faults/fault-journal.js';
 import { statesOf } from '../../core/platform/component.js';
 import type { StackHandle } from '../../core/platform/platform.js';
+import { servesMetrics } from '../../core/platform/roles.js';
 import { type HarnessExporter, startHarnessExporter } from '../../runner/prometheus/harness-exporter.js';
 import { type StartedPrometheus, startPrometheus } from '../../runner/prometheus/prometheus-server.js';
 import type { PrometheusTarget } from '../../runner/prometheus/scrape-targets.js';
@@ -77,7 +78,7 @@ async function targetsOf(stack: StackHandle): Promise<PrometheusTarget[]> {
   const states = await statesOf(stack.components());
   return Promise.all(
     states.flatMap(({ component: c }) =>
-      c.role !== 'etcd' && c.url
+      servesMetrics(c.role) && c.url
         ? [stack.reach(c.url).then((url) => ({ role: c.role, id: c.id, node: c.node, url }))]
         : [],
     ),

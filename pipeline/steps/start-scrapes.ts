@@ -1,5 +1,6 @@
 import { statesOf } from '../../core/platform/component.js';
 import type { StackHandle } from '../../core/platform/platform.js';
+import { servesMetrics } from '../../core/platform/roles.js';
 import { MetricsScraper } from '../../runner/collectors/metrics-scraper.js';
 
 /** One scrape a second: the server series in every report share this step. */
@@ -15,7 +16,7 @@ export function startScrapes(stack: StackHandle): MetricsScraper {
     async () =>
       Promise.all(
         (await statesOf(stack.components())).flatMap(({ component: c, state }) =>
-          c.role !== 'etcd' && c.url && state !== 'stopped' && state !== 'frozen'
+          servesMetrics(c.role) && c.url && state !== 'stopped' && state !== 'frozen'
             ? [stack.reach(c.url).then((url) => ({ role: c.role, id: c.id, url }))]
             : [],
         ),

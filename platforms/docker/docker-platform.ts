@@ -71,7 +71,7 @@ export class DockerPlatform implements Platform {
     const started = Date.now();
     const images = await ensureImages({
       root: this.options.root ?? projectRoot(),
-      names: ['stack', 'etcd'],
+      names: config.load_balancer.enabled ? ['stack', 'etcd', 'nginx'] : ['stack', 'etcd'],
       log,
     });
     const stackImage = images.stack?.tag ?? '';
@@ -89,7 +89,7 @@ export class DockerPlatform implements Platform {
       specs = planContainers({
         config,
         runId,
-        images: { stack: stackImage, etcd: etcdImage },
+        images: { stack: stackImage, etcd: etcdImage, ...(images.nginx ? { nginx: images.nginx.tag } : {}) },
         apiKey,
         adminToken,
         machineCpus: availableParallelism(),
@@ -151,13 +151,19 @@ export class DockerPlatform implements Platform {
         await putClusterConfig(stack.etcdEndpoints[0] ?? '', config);
         log(`etcd ready: ${stack.etcdEndpoints.length} member(s) in ${Date.now() - upStarted} ms`);
       });
-      const servicesUp = startAll(specs.filter((s) => s.role !== 'etcd'));
+      // nginx resolves the gateways' names when it starts: it goes after every service is up.
+      const servicesUp = startAll(specs.filter((s) => s.role !== 'etcd' && s.role !== 'load_balancer')).then(
+        () => startAll(specs.filter((s) => s.role === 'load_balancer')),
+      );
       const [etcdResult, servicesResult] = await Promise.allSettled([etcdUp, servicesUp]);
       if (etcdResult.status === 'rejected') throw etcdResult.reason;
       if (servicesResult.status === 'rejected') throw servicesResult.reason;
       stack.orderAs(specs.map((s) => s.id));
-      const gateway = stack.dockerComponents().find((c) => c.role === 'gateway');
-      stack.gatewayUrl = (await gateway?.publishedUrl()) ?? '';
+      // The stack's URL is what is published: nginx when there is a load balancer, else the one gateway.
+      const front = stack
+        .dockerComponents()
+        .find((c) => c.role === (config.load_balancer.enabled ? 'load_balancer' : 'gateway'));
+      stack.gatewayUrl = (await front?.publishedUrl()) ?? '';
       stack.saveState();
       await waitForRouting(stack, readyTimeoutMs);
       writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);

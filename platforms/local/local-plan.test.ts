@@ -19,6 +19,20 @@ describe('the local platform before bring-up', () => {
     expect(plan.nodes).toEqual(['control', 'solo']);
   });
 
+  it('plans every gateway and the nginx in front of them when the load balancer is on', () => {
+    const plan = platform.plan(
+      parseClusterConfig('etcd: { members: 1 }\ngateway: { replicas: 2 }\nload_balancer: { enabled: true }'),
+    );
+    expect(plan.components.filter((c) => c.node === 'control').map((c) => `${c.role}:${c.id}`)).toEqual([
+      'etcd:etcd-0',
+      'batcher:batcher-0',
+      'batcher:batcher-1',
+      'gateway:gateway-0',
+      'gateway:gateway-1',
+      'load_balancer:load-balancer-0',
+    ]);
+  });
+
   it('declares node drain unsupported, with the reason, and everything else supported', () => {
     expect(missingCapabilities(platform.capabilities, capabilityNames)).toEqual([
       {

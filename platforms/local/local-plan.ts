@@ -4,9 +4,12 @@ import type { PlannedComponent, StackPlan } from '../../core/platform/stack-plan
 /** Control-plane components (etcd, gateway, batchers) share one notional node on the local platform. */
 export const controlNode = 'control';
 
+/** The nginx in front of the gateways, when the config enables it. */
+export const loadBalancerId = 'load-balancer-0';
+
 /**
  * The components the local platform starts for a config, named as it names them (`<node>-gpu<i>`,
- * `batcher-<i>`, `gateway-0`, `etcd-<i>`); LocalPlatform.up builds exactly these.
+ * `batcher-<i>`, `gateway-<i>`, `etcd-<i>`, `load-balancer-0`); LocalPlatform.up builds exactly these.
  */
 export function planLocalStack(config: ClusterConfig): StackPlan {
   const components: PlannedComponent[] = [];
@@ -20,6 +23,11 @@ export function planLocalStack(config: ClusterConfig): StackPlan {
   for (let i = 0; i < config.batchers.replicas; i++) {
     components.push({ role: 'batcher', id: `batcher-${i}`, node: controlNode });
   }
-  components.push({ role: 'gateway', id: 'gateway-0', node: controlNode });
+  for (let i = 0; i < config.gateway.replicas; i++) {
+    components.push({ role: 'gateway', id: `gateway-${i}`, node: controlNode });
+  }
+  if (config.load_balancer.enabled) {
+    components.push({ role: 'load_balancer', id: loadBalancerId, node: controlNode });
+  }
   return { nodes: [...new Set(components.map((c) => c.node))], components };
 }

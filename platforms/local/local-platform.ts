@@ -17,9 +17,10 @@ import { type ServiceEnv, serviceEnvVar } from '../../stack/runtime/service-env.
 import { cleanupStacks } from '../state/cleanup.js';
 import { runsDir } from '../state/gauntlet-home.js';
 import { planEtcdCluster, waitForEtcdHealthy } from './etcd-cluster.js';
+import { planLocalLoadBalancer } from './load-balancer.js';
 import { localCapabilities } from './local-capabilities.js';
 import { type Launched, LocalComponent } from './local-component.js';
-import { controlNode, planLocalStack } from './local-plan.js';
+import { controlNode, loadBalancerId, planLocalStack } from './local-plan.js';
 import { LocalStack } from './local-stack.js';
 import { startLinkProxies } from './network/link-proxies.js';
 import { LocalLinkFaults } from './network/local-link-faults.js';
@@ -115,14 +116,17 @@ export class LocalPlatform implements Platform {
         config,
       };
       const services: LocalComponent[] = [];
+      const balanced = config.load_balancer.enabled;
       const proxied = async (env: Omit<ServiceEnv, keyof typeof baseEnv>): Promise<Partial<ServiceEnv>> => {
-        if (!proxies || env.role === 'gateway') return {};
+        // nginx's upstream block names each gateway's port before it starts: pick it (kept across restarts).
+        if (env.role === 'gateway') return balanced ? { port: await freePort() } : {};
+        if (!proxies) return {};
         // The proxy's upstream must be known before the service starts: pick its port (kept across restarts).
         const port = await freePort();
         const link = env.role === 'worker' ? 'batcher->worker' : 'gateway->batcher';
         return { port, advertiseUrl: await proxies.proxyFor(link, env.id, `http://127.0.0.1:${port}`) };
       };
-      const addService = async (env: Omit<ServiceEnv, keyof typeof baseEnv>) => {
+      const addService = async (env: Omit<ServiceEnv, keyof typeof baseEnv>): Promise<ServiceEnv> => {
         const full: ServiceEnv = { ...baseEnv, ...env, ...(await proxied(env)) };
         const logFile = join(logsDir, `${env.id}.log`);
         const component: LocalComponent = new LocalComponent(
@@ -135,6 +139,7 @@ export class LocalPlatform implements Platform {
         );
         stack.add(component);
         services.push(component);
+        return full;
       };
       for (const node of config.nodes) {
         for (let gpu = 0; gpu < node.gpus; gpu++) {
@@ -144,10 +149,37 @@ export class LocalPlatform implements Platform {
       for (let i = 0; i < config.batchers.replicas; i++) {
         await addService({ role: 'batcher', id: `batcher-${i}`, node: controlNode });
       }
-      await addService({ role: 'gateway', id: 'gateway-0', node: controlNode });
+      const gatewayPorts: number[] = [];
+      for (let i = 0; i < config.gateway.replicas; i++) {
+        const env = await addService({ role: 'gateway', id: `gateway-${i}`, node: controlNode });
+        gatewayPorts.push(env.port);
+      }
       await startAll(services);
       const gateway = stack.components({ role: 'gateway' })[0];
       stack.gatewayUrl = gateway?.url ?? '';
+      if (balanced) {
+        const logFile = join(logsDir, `${loadBalancerId}.log`);
+        const lb = await planLocalLoadBalancer({
+          runDir,
+          logFile,
+          gateways: gatewayPorts.map((port) => `127.0.0.1:${port}`),
+          config,
+          detached,
+          readyTimeoutMs,
+          cpus,
+        });
+        const component: LocalComponent = new LocalComponent(
+          'load_balancer',
+          loadBalancerId,
+          controlNode,
+          logFile,
+          () => lb.launch((l) => component.adopt(l)),
+          save,
+        );
+        stack.add(component);
+        await startAll([component]);
+        stack.gatewayUrl = lb.url;
+      }
       stack.saveState();
       await waitForRouting(stack, readyTimeoutMs);
       writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);

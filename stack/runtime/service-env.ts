@@ -6,7 +6,7 @@ import type { Role } from '../protocol/registry-keys.js';
  * contract serves local processes, containers and pods, so a service never knows which platform runs it.
  */
 export interface ServiceEnv {
-  role: Exclude<Role, 'etcd'>;
+  role: Exclude<Role, 'etcd' | 'load_balancer'>;
   id: string;
   node: string;
   /** Index of this worker's GPU on its node. */

@@ -1,4 +1,5 @@
 import type { ClusterConfig } from '../../../core/config/cluster-config.js';
+import { loadBalancerHealthPath, renderNginxConf } from '../../../core/load-balancer/nginx-conf.js';
 import type { Role } from '../../../core/platform/roles.js';
 import type { StackPlan } from '../../../core/platform/stack-plan.js';
 import type { ServiceEnv } from '../../../stack/runtime/service-env.js';
@@ -31,13 +32,16 @@ export interface ContainerSpec {
   readyLog: string;
   /** Instead of the log line: a path that answers 200 on the published port (images that log nothing). */
   readyHttpPath?: string;
+  /** Files written into the container before it starts (the load balancer's rendered nginx.conf). */
+  files?: Array<{ path: string; content: string }>;
   limits: DockerLimits;
 }
 
 export interface PlanInput {
   config: ClusterConfig;
   runId: string;
-  images: { stack: string; etcd: string };
+  /** nginx only when load_balancer.enabled. */
+  images: { stack: string; etcd: string; nginx?: string };
   apiKey: string;
   adminToken: string;
   machineCpus: number;
@@ -53,7 +57,7 @@ export function planDockerStack(config: ClusterConfig): StackPlan {
   const components = planContainers({
     config,
     runId: 'plan',
-    images: { stack: 'plan', etcd: 'plan' },
+    images: { stack: 'plan', etcd: 'plan', nginx: 'plan' },
     apiKey: 'plan',
     adminToken: 'plan',
     machineCpus: 1,
@@ -127,7 +131,8 @@ export function planContainers(input: PlanInput): ContainerSpec[] {
       env: { GAUNTLET_SERVICE: JSON.stringify(full) },
       labels: componentLabels(runId, env.role, env.node, env.id),
       port: servicePort,
-      publish: env.role === 'gateway',
+      // Behind a load balancer only nginx is published; the gateways are reached through it.
+      publish: env.role === 'gateway' && !config.load_balancer.enabled,
       readyLog: 'GAUNTLET_READY ',
       // The seed's resource_limits are per worker replica (one GPU's worth of host).
       limits: env.role === 'worker' ? workerLimits : {},
@@ -141,6 +146,49 @@ export function planContainers(input: PlanInput): ContainerSpec[] {
   const batchers = Array.from({ length: config.batchers.replicas }, (_, i) =>
     service({ role: 'batcher', id: `batcher-${i}`, node: controlNode }),
   );
-  const gateway = service({ role: 'gateway', id: 'gateway-0', node: controlNode });
-  return [...etcd, ...workers, ...batchers, gateway];
+  const gateways = Array.from({ length: config.gateway.replicas }, (_, i) =>
+    service({ role: 'gateway', id: `gateway-${i}`, node: controlNode }),
+  );
+  const balancer = config.load_balancer.enabled ? [loadBalancerSpec(input)] : [];
+  return [...etcd, ...workers, ...batchers, ...gateways, ...balancer];
+}
+
+export const loadBalancerPort = 8080;
+const loadBalancerId = 'load-balancer-0';
+
+/**
+ * The seed's nginx as a container: the same rendered nginx.conf as on the local platform, with the
+ * gateways by their network alias (nginx resolves them when it starts, so it starts after them) and its
+ * access log on stdout, where the container's log file collects it (JSON lines; access-log.ts reads them).
+ */
+function loadBalancerSpec(input: PlanInput): ContainerSpec {
+  const { config, runId } = input;
+  return {
+    role: 'load_balancer',
+    id: loadBalancerId,
+    node: controlNode,
+    name: containerName(runId, loadBalancerId),
+    alias: loadBalancerId,
+    image: input.images.nginx ?? '',
+    command: [],
+    env: {},
+    labels: componentLabels(runId, 'load_balancer', controlNode, loadBalancerId),
+    port: loadBalancerPort,
+    publish: true,
+    readyLog: '',
+    readyHttpPath: loadBalancerHealthPath,
+    files: [
+      {
+        path: '/etc/nginx/nginx.conf',
+        content: renderNginxConf({
+          listen: String(loadBalancerPort),
+          gateways: Array.from({ length: config.gateway.replicas }, (_, i) => `gateway-${i}:${servicePort}`),
+          settings: config.load_balancer,
+          requestTimeoutMs: config.gateway.request_timeout_ms,
+          paths: { pidFile: '/tmp/nginx.pid', errorLog: 'stderr', accessLog: '/dev/stdout', tempDir: '/tmp' },
+        }),
+      },
+    ],
+    limits: {},
+  };
 }

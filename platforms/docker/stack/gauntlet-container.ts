@@ -23,6 +23,8 @@ export class GauntletContainer extends GenericContainer {
           : Wait.forLogMessage(spec.readyLog),
       )
       .withStartupTimeout(startupTimeoutMs);
+    if (spec.files)
+      this.withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.path })));
     if (spec.publish) this.publishOnLoopback(spec.port);
     if (spec.limits.nanoCpus !== undefined) this.hostConfig.NanoCpus = spec.limits.nanoCpus;
     if (spec.limits.memoryBytes !== undefined) this.hostConfig.Memory = spec.limits.memoryBytes;

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defineExperiment } from '../chaos/experiment/define-experiment.js';
+import type { Experiment } from '../chaos/experiment/experiment-schema.js';
+import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
+import { runExperiment } from '../chaos/run-experiment.js';
+import { FetchLoad } from '../chaos/testing/fetch-load.js';
+import { parseClusterConfig } from '../core/config/load-cluster-config.js';
+import type { StackHandle } from '../core/platform/platform.js';
+import { DockerPlatform } from '../platforms/docker/docker-platform.js';
+import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
+import { dockerSkipReason } from './support/docker-engine.js';
+import { useTempGauntletHome } from './support/local-stack.js';
+
+/**
+ * Parity with the local platform: shipped experiments, shortened as in chaos-experiments.test.ts (5 s
+ * steady state, a 10 s fault at t+8 s, 30 s of load at 20 req/s), on containers. The topology is the
+ * smallest each experiment's blast radius allows: 3 etcd members (a leader to kill and a quorum to keep),
+ * 2 nodes x 1 worker (one node to freeze, one to serve), 1 batcher, 1 gateway. Needs dist/ and an engine.
+ */
+const skip = await dockerSkipReason();
+
+const topology = [
+  'etcd: { members: 3 }',
+  'batchers: { replicas: 1 }',
+  'nodes: [{ name: node-a, gpus: 1 }, { name: node-b, gpus: 1 }]',
+].join('\n');
+
+const experiments = ['worker-kill', 'worker-node-freeze', 'etcd-leader-kill'];
+
+/**
+ * The machine these tests run on is a 2-core host shared with other work: a p99 of 3-4 s before any fault
+ * was measured there, so the latency SLO is loosened to 10 s. What the test is about stays: the error
+ * rate, and each fault's expectations (no failed request, detection, recovery, audit).
+ */
+function shortened(experiment: Experiment): Experiment {
+  return defineExperiment({
+    ...experiment,
+    steadyState: {
+      windowS: 5,
+      slos: experiment.steadyState.slos.map((slo) =>
+        typeof slo !== 'string' && slo.metric === 'e2e' ? { ...slo, threshold: 10_000 } : slo,
+      ),
+    },
+    load: { ...experiment.load, durationS: 30 },
+    faults: experiment.faults.map((f) => ({
+      ...f,
+      at: 8,
+      ...(f.durationS === undefined ? {} : { durationS: 10 }),
+    })),
+  });
+}
+
+/** The first requests of fresh containers are slow (JIT, connections): keep them out of the steady state. */
+async function warmUp(stack: StackHandle): Promise<void> {
+  const one = async () => {
+    const response = await fetch(`${stack.gatewayUrl}/v1/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: stack.config.model_name, prompt: 'warm up', max_tokens: 4 }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.text();
+  };
+  for (let round = 0; round < 3; round++) await Promise.all([one(), one(), one(), one()]);
+}
+
+describe.skipIf(skip !== undefined)(
+  `shipped chaos experiments on docker${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    let stack: StackHandle | undefined;
+
+    beforeAll(() => {
+      useTempGauntletHome();
+    });
+
+    afterEach(async () => {
+      const runId = stack?.runId;
+      await stack?.down();
+      stack = undefined;
+      if (runId) expect(await leftByLabel(runId)).toEqual([]);
+    });
+
+    for (const id of experiments) {
+      it(`${id}: meets its documented expectations on containers and leaves nothing behind`, async () => {
+        stack = await new DockerPlatform().up(parseClusterConfig(topology, 'docker-chaos.yaml'), {
+          readyTimeoutMs: 60_000,
+        });
+        const s = stack;
+        await warmUp(s);
+        const experiment = shortened(shippedExperiment(id));
+        const result = await runExperiment(experiment, {
+          stack: s,
+          load: new FetchLoad({ model: s.config.model_name }),
+          outDir: join(s.runDir, 'chaos', id),
+        });
+        const fault = result.faults[0];
+        const summary = JSON.stringify({
+          status: result.status,
+          reasons: result.reasons,
+          audit: result.audit,
+          fault: { ...fault, windows: undefined },
+        });
+        expect(result.status, summary).toBe('completed');
+        expect(fault?.injectedAt, summary).not.toBeNull();
+        expect(fault?.detection, summary).toBe('detected');
+        expect(fault?.failedTotal, summary).toBe(0);
+        expect(result.audit, summary).toEqual([]);
+        expect(result.verdict, summary).toBe('pass');
+        expect(await Promise.all(s.components().map((c) => c.state()))).not.toContain('stopped');
+      }, 240_000);
+    }
+  },
+);
