@@ -14,6 +14,8 @@ export interface BatchRouteDeps {
   metrics: Pick<WorkerMetrics, 'rejected' | 'batchAccepted'>;
   /** True once the worker drains or closes: new batches go elsewhere. */
   refusing: () => boolean;
+  /** A planted defect: true for a sequence to accept and never answer (stack/README.md, "Defect switches"). */
+  neverAnswers?: () => boolean;
 }
 
 /** `POST /v1/batch`: validates the batch and streams its WorkerEvents as NDJSON while the scheduler runs it. */
@@ -49,16 +51,20 @@ export function batchRoute(deps: BatchRouteDeps) {
     res.flushHeaders();
     deps.metrics.batchAccepted();
     let ended = false;
+    const items = deps.neverAnswers ? request.items.filter((item) => !deps.neverAnswers?.()) : request.items;
+    // A swallowed sequence never gets its done line, so the stream stays open until the batcher gives up.
+    const swallowed = items.length < request.items.length;
     const sink: BatchSink = {
       write: (line) => {
         res.write(line);
       },
       end: () => {
+        if (swallowed) return;
         ended = true;
         res.end();
       },
     };
-    const handle = deps.scheduler.submit(request.items, sink);
+    const handle = deps.scheduler.submit(items, sink);
     // The batcher went away (or timed out on us): its sequences stop and their KV is freed.
     res.on('close', () => {
       if (!ended) handle.cancel();
