@@ -51,7 +51,8 @@ export function batchRoute(deps: BatchRouteDeps) {
     res.flushHeaders();
     deps.metrics.batchAccepted();
     let ended = false;
-    const items = deps.neverAnswers ? request.items.filter((item) => !deps.neverAnswers?.()) : request.items;
+    const neverAnswers = deps.neverAnswers;
+    const items = neverAnswers ? request.items.filter(() => !neverAnswers()) : request.items;
     // A swallowed sequence never gets its done line, so the stream stays open until the batcher gives up.
     const swallowed = items.length < request.items.length;
     const sink: BatchSink = {
