@@ -160,13 +160,25 @@ const rows: Row[] = [
   },
 ];
 
+/**
+ * Runs the shortened experiment; a steady state that failed before any fault gets one more try on the same
+ * stack. No switch is armed, and none changes anything, before the fault, so such a failure (this shared
+ * machine's CPU was short: p99 of the first window 2.8-8.6 s, seen at load averages above 20) injected
+ * nothing and says nothing about the switch, nor about a healthy stack's verdict under a fault.
+ */
 async function run(stack: StackHandle, id: Row['experiment'], dir: string) {
   const experiment = shortened(shippedExperiment(id));
-  const result = await runExperiment(experiment, {
-    stack,
-    load: new FetchLoad({ model: stack.config.model_name }),
-    outDir: join(stack.runDir, 'chaos', dir),
-  });
+  const once = (out: string) =>
+    runExperiment(experiment, {
+      stack,
+      load: new FetchLoad({ model: stack.config.model_name }),
+      outDir: join(stack.runDir, 'chaos', out),
+    });
+  let result = await once(dir);
+  if (result.status === 'steady_state_failed') {
+    console.warn(`${id}: steady state not met before the fault (${result.reasons[0]}); trying once more`);
+    result = await once(`${dir}-again`);
+  }
   return { experiment, result };
 }
 
@@ -190,16 +202,12 @@ describe('damage matrix: each defect switch fails the experiment it damages; non
       expect(result.status, summary(result)).toBe('completed');
       expect(result.verdict, summary(result)).toBe('pass');
     }
-  }, 240_000);
+  }, 360_000);
 
   for (const row of rows) {
     it(`${row.defect}: ${row.experiment} fails`, async () => {
       stack = await upLocalStack(matrixYaml + row.yaml, { readyTimeoutMs: 30_000 });
-      let { experiment, result } = await run(stack, row.experiment, row.experiment);
-      // No switch is armed, and none changes anything, before the fault: a steady state that failed (a busy
-      // host) injected nothing and says nothing about the switch, so the same stack gets one more try.
-      if (result.status === 'steady_state_failed')
-        ({ experiment, result } = await run(stack, row.experiment, `${row.experiment}-again`));
+      const { experiment, result } = await run(stack, row.experiment, row.experiment);
       expect(result.status, summary(result)).toBe('completed');
       expect(result.faults[0]?.injectedAt, summary(result)).not.toBeNull();
       // Caught by the experiment's own judgement, not by the audit of what the run left behind.
