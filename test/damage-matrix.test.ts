@@ -16,25 +16,29 @@ import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/loc
  * that experiment's verdict to `fail` through the expectation it is meant to trip; with every switch off the
  * same experiments pass. Nothing is stubbed: real etcd, real services, a real open-loop load.
  *
- * The experiments are the shipped definitions, shortened in time only: the fault comes right after the
- * steady-state window, lasts 8 s, and the load ends one window after a 2 s margin past the rollback, so the
- * after-check covers the ten seconds that follow a restart. The SLOs, rate, targets and expectations are the
- * shipped ones. Every run uses a 6 s etcd lease instead of 3 s, so that a dead worker left in rotation until
- * its lease expires (batcher_ejection_disabled) is clearly past worker-kill's maxDetectS of 2 s; with a 3 s
- * lease, lease expiry alone lands at 2-3.5 s, right on that limit.
+ * The experiments are the shipped definitions, shortened in time only: 5 s windows (steady state,
+ * after-check and recovery), the fault right after the steady state, rolled back 8 s later, and the load ends
+ * one window after a 5 s margin past the rollback, so the after-check covers the seconds just after a
+ * restart. The SLOs, rate, targets and expectations are the shipped ones. Every run uses a 6 s etcd lease
+ * instead of 3 s, so that a dead worker left in rotation until its lease expires (batcher_ejection_disabled)
+ * is clearly past worker-kill's maxDetectS of 2 s (with a 3 s lease, lease expiry alone lands at 2-3.5 s,
+ * right on that limit), and the fault lasts longer than the lease, so the killed worker's record leaves the
+ * registry before the restart brings it back (batcher_fail_share_after_return arms on that return).
  */
 
+const windowS = 5;
 const rolledBackAfterS = 8;
+const afterRollbackMarginS = 5;
 const matrixYaml = 'etcd:\n  lease_ttl_s: 6\n';
 
 function shortened(experiment: Experiment): Experiment {
-  const at = experiment.steadyState.windowS;
   return defineExperiment({
     ...experiment,
-    load: { ...experiment.load, durationS: at + rolledBackAfterS + 2 + experiment.steadyState.windowS },
+    steadyState: { ...experiment.steadyState, windowS },
+    load: { ...experiment.load, durationS: windowS + rolledBackAfterS + afterRollbackMarginS + windowS },
     faults: experiment.faults.map((fault) => ({
       ...fault,
-      at,
+      at: windowS,
       ...(fault.durationS === undefined ? {} : { durationS: rolledBackAfterS }),
     })),
   });
@@ -96,8 +100,8 @@ interface Row {
 
 const rows: Row[] = [
   {
-    defect: 'worker_never_answers_share: 0.2 (armed by the restart at the rollback)',
-    yaml: 'defects:\n  worker_never_answers_share: 0.2\n',
+    defect: 'worker_never_answers_share: 0.3 (armed by the restart at the rollback)',
+    yaml: 'defects:\n  worker_never_answers_share: 0.3\n',
     experiment: 'worker-kill',
     // The batcher's first-token timeout (10 s) hands each swallowed sequence to another worker: clients get
     // their answer 10 s late, so the after-check's p99 breaks.
@@ -161,25 +165,29 @@ const rows: Row[] = [
 ];
 
 /**
- * Runs the shortened experiment; a steady state that failed before any fault gets one more try on the same
- * stack. No switch is armed, and none changes anything, before the fault, so such a failure (this shared
- * machine's CPU was short: p99 of the first window 2.8-8.6 s, seen at load averages above 20) injected
- * nothing and says nothing about the switch, nor about a healthy stack's verdict under a fault.
+ * Why a run is no evidence either way, or undefined when it is. A steady state that failed before any fault
+ * injected nothing, and no switch is armed (or changes anything) before the fault; a rollback (a restart)
+ * still under way when the after-check window began leaves that window blind to what follows it. Both come
+ * from a host short of CPU: on this shared 2-core machine, first windows read p99 2.3-8.6 s and a worker
+ * restart took up to 10 s at load averages above 20.
  */
-async function run(stack: StackHandle, id: Row['experiment'], dir: string) {
+function noEvidence(result: ExperimentResult): string | undefined {
+  if (result.status === 'steady_state_failed') return result.reasons[0];
+  const revertedAt = result.faults[0]?.revertedAt;
+  const afterCheckFrom = result.afterCheck?.fromMs;
+  if (revertedAt != null && afterCheckFrom !== undefined && revertedAt > afterCheckFrom)
+    return `the rollback ended ${revertedAt - afterCheckFrom} ms into the after-check window`;
+  return undefined;
+}
+
+function runShortened(stack: StackHandle, id: Row['experiment'], dir: string) {
   const experiment = shortened(shippedExperiment(id));
-  const once = (out: string) =>
-    runExperiment(experiment, {
-      stack,
-      load: new FetchLoad({ model: stack.config.model_name }),
-      outDir: join(stack.runDir, 'chaos', out),
-    });
-  let result = await once(dir);
-  if (result.status === 'steady_state_failed') {
-    console.warn(`${id}: steady state not met before the fault (${result.reasons[0]}); trying once more`);
-    result = await once(`${dir}-again`);
-  }
-  return { experiment, result };
+  return runExperiment(experiment, {
+    stack,
+    load: new FetchLoad({ model: stack.config.model_name }),
+    outDir: join(stack.runDir, 'chaos', dir),
+    recoveryWindowMs: windowS * 1000,
+  }).then((result) => ({ experiment, result }));
 }
 
 describe('damage matrix: each defect switch fails the experiment it damages; none, and they pass', () => {
@@ -195,10 +203,21 @@ describe('damage matrix: each defect switch fails the experiment it damages; non
     expect(aliveProcesses()).toEqual([]);
   });
 
+  const up = async (yaml: string): Promise<StackHandle> => {
+    stack = await upLocalStack(matrixYaml + yaml, { readyTimeoutMs: 30_000 });
+    return stack;
+  };
+
   it('every switch off: worker-kill and gpu-slowdown pass on the same stack', async () => {
-    stack = await upLocalStack(matrixYaml, { readyTimeoutMs: 30_000 });
+    const healthy = await up('');
     for (const id of ['worker-kill', 'gpu-slowdown'] as const) {
-      const { result } = await run(stack, id, `healthy-${id}`);
+      let { result } = await runShortened(healthy, id, `healthy-${id}`);
+      const why = noEvidence(result);
+      // With every switch off nothing is armed by a run, so the same stack can run it again.
+      if (why !== undefined) {
+        console.warn(`healthy ${id}: no evidence (${why}); trying once more`);
+        ({ result } = await runShortened(healthy, id, `healthy-${id}-again`));
+      }
       expect(result.status, summary(result)).toBe('completed');
       expect(result.verdict, summary(result)).toBe('pass');
     }
@@ -206,14 +225,24 @@ describe('damage matrix: each defect switch fails the experiment it damages; non
 
   for (const row of rows) {
     it(`${row.defect}: ${row.experiment} fails`, async () => {
-      stack = await upLocalStack(matrixYaml + row.yaml, { readyTimeoutMs: 30_000 });
-      const { experiment, result } = await run(stack, row.experiment, row.experiment);
+      let { experiment, result } = await runShortened(await up(row.yaml), row.experiment, row.experiment);
+      const why = noEvidence(result);
+      // A switch may have armed during the run (a restart came late): the second try gets a fresh stack.
+      if (why !== undefined) {
+        console.warn(`${row.defect}: no evidence (${why}); trying once more on a fresh stack`);
+        await stack?.down();
+        ({ experiment, result } = await runShortened(
+          await up(row.yaml),
+          row.experiment,
+          `${row.experiment}-again`,
+        ));
+      }
       expect(result.status, summary(result)).toBe('completed');
       expect(result.faults[0]?.injectedAt, summary(result)).not.toBeNull();
       // Caught by the experiment's own judgement, not by the audit of what the run left behind.
       expect(result.audit, summary(result)).toEqual([]);
       expect(result.verdict, summary(result)).toBe('fail');
       row.caught(result, experiment);
-    }, 200_000);
+    }, 240_000);
   }
 });
