@@ -372,6 +372,10 @@ describe('worker server', () => {
     for (let generated = 1; generated < 8; generated++) modelled += decodeStepMs(1, 50 + generated, latency);
     // Steps never run faster than modelled, so 4x the model is the planted slowdown, whatever the host does.
     expect(slow).toBeGreaterThanOrEqual(4 * modelled * 0.95);
+    // The modelled step time (not the host's) shows the factor itself: the largest decode step is 4x.
+    const text = await server.registry.metrics();
+    const sum = /gauntlet_worker_step_duration_seconds_sum\{phase="decode"\} ([\d.e+-]+)/.exec(text)?.[1];
+    expect(Number(sum)).toBeGreaterThanOrEqual((4 * 7 * decodeStepMs(1, 50, latency) * 0.99) / 1000);
   });
 
   it('drops the sequences of a client that disconnects and frees their KV', async () => {
