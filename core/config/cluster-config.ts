@@ -146,6 +146,22 @@ export const etcdSchema = z.strictObject({
   lease_ttl_s: positiveInt(60).default(3),
 });
 
+/**
+ * Planted damage for verdict testing (stack/README.md, "Defect switches"): each switch breaks the reference
+ * stack in one known way, so a test can check that the chaos experiment it damages fails. All off by default;
+ * never set them for a real run.
+ */
+export const defectsSchema = z.strictObject({
+  /** Once a worker process is a restart, it accepts this share of its sequences and never answers them. */
+  worker_never_answers_share: z.number().min(0).max(1).default(0),
+  /** Once a GPU fault was set and cleared through the admin API, the worker runs this many times slower. */
+  worker_slowdown_after_fault: z.number().min(1).max(1000).default(1),
+  /** Batchers never eject a worker: a dead one stays in rotation until its etcd lease expires. */
+  batcher_ejection_disabled: z.boolean().default(false),
+  /** Once a worker this batcher had lost registers again, this share of its answers fail (not retried). */
+  batcher_fail_share_after_return: z.number().min(0).max(1).default(0),
+});
+
 export const nodeSchema = z.strictObject({
   name: z
     .string()
@@ -186,6 +202,7 @@ export const clusterConfigSchema = z
     load_balancer: loadBalancerSchema.default(loadBalancerSchema.parse({})),
     batchers: batcherSchema.default(batcherSchema.parse({})),
     worker: workerSchema.default(workerSchema.parse({})),
+    defects: defectsSchema.default(defectsSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const { autoscale, replicas } = config.batchers;
@@ -273,6 +290,7 @@ export type BatcherConfig = z.output<typeof batcherSchema>;
 export type GatewayConfig = z.output<typeof gatewaySchema>;
 export type LoadBalancerConfig = z.output<typeof loadBalancerSchema>;
 export type NodeConfig = z.output<typeof nodeSchema>;
+export type DefectsConfig = z.output<typeof defectsSchema>;
 
 /** The validated config with the topology resolved: `nodes` always present, `worker_replicas` derived. */
 export type ClusterConfig = Omit<ParsedClusterConfig, 'nodes' | 'worker_replicas'> & {

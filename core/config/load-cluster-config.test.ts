@@ -55,6 +55,31 @@ describe('cluster config', () => {
     expect(error.issues.find((i) => i.field === 'nodes[1].name')?.line).toBe(4);
   });
 
+  it('keeps every defect switch off by default', () => {
+    expect(parseClusterConfig('').defects).toEqual({
+      worker_never_answers_share: 0,
+      worker_slowdown_after_fault: 1,
+      batcher_ejection_disabled: false,
+      batcher_fail_share_after_return: 0,
+    });
+  });
+
+  it('names file, line, field and the allowed bound of a bad defect switch', () => {
+    expect(errorOf('defects:\n  worker_never_answers_share: 1.5\n').message).toBe(
+      'cluster.yaml:2:3: defects.worker_never_answers_share: must be <= 1 (got 1.5)',
+    );
+    expect(errorOf('defects:\n  worker_slowdown_after_fault: 0.5\n').message).toBe(
+      'cluster.yaml:2:3: defects.worker_slowdown_after_fault: must be >= 1 (got 0.5)',
+    );
+    const unknown = errorOf('defects:\n  worker_hangs: true\n');
+    expect(unknown.issues[0]).toMatchObject({ line: 2, field: 'defects.worker_hangs' });
+    expect(unknown.message).toContain('allowed: worker_never_answers_share, worker_slowdown_after_fault');
+    expect(errorOf('defects:\n  batcher_ejection_disabled: "yes"\n').issues[0]).toMatchObject({
+      line: 2,
+      field: 'defects.batcher_ejection_disabled',
+    });
+  });
+
   it('reports YAML syntax errors with a line', () => {
     const error = errorOf('a: [\n');
     expect(error.issues[0]?.message).toMatch(/^invalid YAML/);

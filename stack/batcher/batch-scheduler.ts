@@ -8,6 +8,7 @@ import type { RecordSource } from '../runtime/registry-view.js';
 import type { BatcherMetrics, RequestOutcome } from './batcher-metrics.js';
 import type { DoneSummary } from './pending-request.js';
 import { PendingRequest } from './pending-request.js';
+import type { BatcherDefects } from './planted-defects.js';
 import { RateMeter } from './rate-meter.js';
 import { RequestQueue } from './request-queue.js';
 import { type AttemptFailure, type BatchEvents, WorkerBatch } from './worker-batch.js';
@@ -20,6 +21,8 @@ export interface BatchSchedulerOptions {
   noWorkersGraceMs: number;
   metrics: BatcherMetrics;
   log: (message: string) => void;
+  /** Planted damage for verdict tests (stack/README.md, "Defect switches"); none unless given. */
+  defects?: BatcherDefects;
 }
 
 export type AdmitResult =
@@ -90,6 +93,8 @@ export class BatchScheduler implements BatchEvents {
       log: options.log,
       onChange: () => this.onWorkersChanged(),
       onEject: (workerId) => options.metrics.ejection(workerId),
+      neverEject: options.defects?.ejectionDisabled ?? false,
+      onReturn: (workerId) => options.defects?.noteWorkerReturned(workerId),
     });
     const stallMs = this.config.first_token_timeout_ms;
     this.agent = new Agent({
@@ -243,6 +248,13 @@ export class BatchScheduler implements BatchEvents {
 
   itemDone(batch: WorkerBatch, request: PendingRequest, done: DoneSummary): void {
     if (request.settled) return;
+    if (this.options.defects?.failsAnswer()) {
+      this.itemFailed(batch, request, {
+        cause: 'planted defect batcher_fail_share_after_return',
+        retryable: false,
+      });
+      return;
+    }
     if (!request.hasTokens) {
       // Done without any step (no tokens at all): the answer still needs its head.
       request.hasTokens = true;

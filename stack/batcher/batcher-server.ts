@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { batcherSchema } from '../../core/config/cluster-config.js';
+import { batcherSchema, type DefectsConfig, defectsSchema } from '../../core/config/cluster-config.js';
+import { hashString, mixSeed, mulberry32 } from '../../core/random/prng.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
 import {
   pathOfUrl,
@@ -13,6 +14,7 @@ import { sendJson } from '../runtime/http-util.js';
 import type { RecordSource } from '../runtime/registry-view.js';
 import { BatchScheduler, type SchedulerStatus } from './batch-scheduler.js';
 import { BatcherMetrics } from './batcher-metrics.js';
+import { BatcherDefects } from './planted-defects.js';
 import { submitRoute } from './submit-route.js';
 
 export type BatcherConfigInput = z.input<typeof batcherSchema>;
@@ -31,6 +33,10 @@ export interface BatcherServerOptions {
   /** Longest wait of drain() for queued and in-flight requests. */
   drainTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** The cluster config's `defects` section: planted damage for verdict tests; all off unless given. */
+  defects?: Partial<DefectsConfig>;
+  /** The cluster seed; with the batcher id it seeds the defect switches' PRNG. */
+  seed?: number;
   log?: (message: string) => void;
 }
 
@@ -84,6 +90,11 @@ export async function startBatcherServer(options: BatcherServerOptions): Promise
     noWorkersGraceMs: settings.noWorkersGraceMs,
     metrics,
     log,
+    defects: new BatcherDefects(
+      defectsSchema.parse(options.defects ?? {}),
+      mulberry32(mixSeed(options.seed ?? 42, hashString(options.id))),
+      log,
+    ),
   });
 
   let ready = false;

@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   const server = await startBatcherServer({
     id: env.id,
     config: env.config.batchers,
+    defects: env.config.defects,
+    seed: env.config.seed,
     workers: viewOpening,
     host: env.host,
     port: env.port,

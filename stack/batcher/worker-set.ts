@@ -27,6 +27,10 @@ export interface WorkerSetOptions {
   /** Anything routing depends on changed: records, ejections. */
   onChange: () => void;
   onEject: (workerId: string) => void;
+  /** A planted defect (stack/README.md): never eject; a dead worker stays until its record leaves. */
+  neverEject?: boolean;
+  /** A worker whose record had left the registry has a record again (a restart, seen from here). */
+  onReturn?: (workerId: string) => void;
 }
 
 /**
@@ -35,6 +39,8 @@ export interface WorkerSetOptions {
  */
 export class WorkerSet {
   private readonly workers = new Map<string, WorkerState>();
+  /** Ids whose record left the registry, until one comes back. */
+  private readonly departed = new Set<string>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: WorkerSetOptions) {}
@@ -123,7 +129,7 @@ export class WorkerSet {
 
   /** A connection-level failure or a first-token timeout; enough of them in a row eject the worker. */
   recordFailure(worker: WorkerState, cause: string): void {
-    if (worker.ejectedUntilMs !== undefined) return;
+    if (worker.ejectedUntilMs !== undefined || this.options.neverEject) return;
     worker.consecutiveFailures++;
     if (worker.consecutiveFailures < this.options.ejectAfterFailures) return;
     const { ejectMs } = this.options;
@@ -169,6 +175,7 @@ export class WorkerSet {
       const target = parseTarget(record.url);
       if (!target) continue;
       seen.add(record.id);
+      if (this.departed.delete(record.id)) this.options.onReturn?.(record.id);
       const existing = this.workers.get(record.id);
       if (!existing) {
         this.workers.set(record.id, {
@@ -202,6 +209,7 @@ export class WorkerSet {
     for (const worker of this.workers.values()) {
       if (seen.has(worker.id) || !worker.registered) continue;
       worker.registered = false;
+      this.departed.add(worker.id);
       if (worker.inFlight === 0) {
         clearTimeout(worker.ejectTimer);
         this.workers.delete(worker.id);

@@ -1,6 +1,7 @@
 import {
   type BatcherConfigInput,
   type BatcherServer,
+  type BatcherServerOptions,
   startBatcherServer,
 } from '../batcher/batcher-server.js';
 import type { WorkerRecord } from '../protocol/registry-keys.js';
@@ -21,6 +22,7 @@ export async function startTestBed(options: {
   workers?: FakeWorkerOptions[];
   extraRecords?: WorkerRecord[];
   noWorkersGraceMs?: number;
+  defects?: BatcherServerOptions['defects'];
 }): Promise<BatcherTestBed> {
   const workers = await Promise.all((options.workers ?? []).map((worker) => startFakeWorker(worker)));
   const source = new StaticRecordSource<WorkerRecord>([
@@ -33,6 +35,7 @@ export async function startTestBed(options: {
     config: options.config ?? {},
     workers: source,
     noWorkersGraceMs: options.noWorkersGraceMs ?? 1_000,
+    ...(options.defects ? { defects: options.defects } : {}),
     log: (message) => logs.push(message),
   });
   return {

@@ -16,6 +16,8 @@ export interface BatchRouteDeps {
   refusing: () => boolean;
   /** Batches still streaming, by batchId, for `POST /v1/cancel`. */
   running: Map<string, BatchHandle>;
+  /** A planted defect: true for a sequence to accept and never answer (stack/README.md, "Defect switches"). */
+  neverAnswers?: () => boolean;
 }
 
 /** `POST /v1/batch`: validates the batch and streams its WorkerEvents as NDJSON while the scheduler runs it. */
@@ -58,17 +60,22 @@ export function batchRoute(deps: BatchRouteDeps) {
         deps.running.delete(request.batchId);
       }
     };
+    const neverAnswers = deps.neverAnswers;
+    const items = neverAnswers ? request.items.filter(() => !neverAnswers()) : request.items;
+    // A swallowed sequence never gets its done line, so the stream stays open until the batcher gives up.
+    const swallowed = items.length < request.items.length;
     const sink: BatchSink = {
       write: (line) => {
         res.write(line);
       },
       end: () => {
+        if (swallowed) return;
         ended = true;
         forget();
         res.end();
       },
     };
-    const submitted = deps.scheduler.submit(request.items, sink);
+    const submitted = deps.scheduler.submit(items, sink);
     handle = submitted;
     if (!ended) deps.running.set(request.batchId, submitted);
     // The batcher went away (or timed out on us): its sequences stop and their KV is freed.

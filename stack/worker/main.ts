@@ -5,6 +5,7 @@ import { Registration } from '../runtime/registration.js';
 import { readServiceEnv } from '../runtime/service-env.js';
 import { serviceLogger } from '../runtime/service-log.js';
 import { onShutdownSignals } from '../runtime/shutdown-signals.js';
+import { recordStart } from './restart-marker.js';
 import { startWorkerServer } from './worker-server.js';
 
 /**
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     port: env.port,
     adminToken: env.adminToken,
     worker: config.worker,
+    defects: config.defects,
     seed: config.seed,
     startReady: false,
     log,
@@ -63,6 +65,14 @@ async function main(): Promise<void> {
       if (attempt === 1) log(`etcd not reachable yet (${(error as Error).message}); retrying`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  }
+  // A defect switch armed by a restart needs to know whether an earlier process of this id ever started.
+  if (server.defects.anyOn) {
+    const restarted = await recordStart(etcd, config.cluster_name, env.id).catch((error: Error) => {
+      log(`could not read the start marker in etcd (${error.message}); treating this start as the first`);
+      return false;
+    });
+    if (restarted) server.defects.noteRestart();
   }
   server.setReady(true);
   log(

@@ -75,6 +75,8 @@ export interface SchedulerOptions {
   gpuIndex?: number;
   clock?: SchedulerClock;
   observer?: SchedulerObserver;
+  /** A further step-time multiplier read at every step (a planted defect's slowdown); 1 unless given. */
+  plantedSlowdown?: () => number;
   /**
    * How late a step may end and still have the next step start at its planned time (drift correction).
    * Lateness beyond this is not made up, so a stalled event loop never yields a burst of short steps.
@@ -121,6 +123,7 @@ export class Scheduler {
   readonly worker: WorkerConfig;
   readonly faults: FaultState;
   private readonly random: () => number;
+  private readonly plantedSlowdown: () => number;
   private readonly clock: SchedulerClock;
   private readonly observer: SchedulerObserver;
   private readonly gpuIndex: number;
@@ -155,6 +158,7 @@ export class Scheduler {
     this.worker = options.worker;
     this.faults = options.faults ?? new FaultState();
     this.random = options.random ?? Math.random;
+    this.plantedSlowdown = options.plantedSlowdown ?? (() => 1);
     this.clock = options.clock ?? realClock;
     this.observer = options.observer ?? {};
     this.gpuIndex = options.gpuIndex ?? 0;
@@ -414,7 +418,7 @@ export class Scheduler {
   /** Plans the next step to start at `startAt` (the planned end of the previous one) and arms its timer. */
   private startStep(startAt: number): void {
     if (this.closed || this.faults.active.hang) return;
-    const slowdown = this.worker.slowdown * this.faults.active.slowdown;
+    const slowdown = this.worker.slowdown * this.faults.active.slowdown * this.plantedSlowdown();
     const tp = this.worker.tensor_parallel;
     let durationMs: number;
     const decoding = this.waitingCount > 0 && !this.worker.mixed_batching ? 0 : this.gatherRunning();

@@ -324,6 +324,60 @@ describe('worker server', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
+  it('defect switch: a restarted worker accepts its share of sequences and never answers them', async () => {
+    const server = await start({}, { defects: { worker_never_answers_share: 0.5 } });
+    // Before the restart is noted the switch does nothing.
+    expect(ofType(await sendBatch(server.url, [item('a', 2), item('b', 2)]).done, 'done')).toHaveLength(2);
+    server.defects.noteRestart();
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    const call = sendBatch(
+      server.url,
+      ids.map((id) => item(id, 3)),
+    );
+    let ended = false;
+    void call.done.then(() => {
+      ended = true;
+    });
+    await until(async () => {
+      const status = await statusOf(server.url);
+      return status.running === 0 && status.waiting === 0 && ofType(call.events, 'done').length > 0;
+    });
+    const answered = ofType(call.events, 'done').length;
+    expect(answered).toBeGreaterThan(2);
+    expect(answered).toBeLessThan(18);
+    expect(ofType(call.events, 'err')).toEqual([]);
+    // Healthy, the stream ends with its last done line; with sequences swallowed it stays open.
+    await sleep(200);
+    expect(ended).toBe(false);
+    call.abort();
+    await call.done;
+  });
+
+  it('defect switch: once a GPU fault is cleared the worker stays slower, while its admin API says healthy', async () => {
+    const server = await start({}, { defects: { worker_slowdown_after_fault: 4 } });
+    const timeOf = async (id: string) => {
+      const events = await sendBatch(server.url, [item(id, 8, 50)]).done;
+      return events.find((e) => e.event.t === 'done')?.atMs ?? Number.NaN;
+    };
+    await admin(server.url, 'POST', { oom: true });
+    await admin(server.url, 'DELETE');
+    expect((await admin(server.url, 'GET')).body).toEqual({
+      slowdown: 1,
+      errorRate: 0,
+      hang: false,
+      oom: false,
+    });
+    const slow = await timeOf('s');
+    let modelled = prefillMs(50, latency);
+    for (let generated = 1; generated < 8; generated++) modelled += decodeStepMs(1, 50 + generated, latency);
+    // Steps never run faster than modelled, so 4x the model is the planted slowdown, whatever the host does.
+    expect(slow).toBeGreaterThanOrEqual(4 * modelled * 0.95);
+    // The modelled step time (not the host's) shows the factor itself: the largest decode step is 4x.
+    const text = await server.registry.metrics();
+    const sum = /gauntlet_worker_step_duration_seconds_sum\{phase="decode"\} ([\d.e+-]+)/.exec(text)?.[1];
+    expect(Number(sum)).toBeGreaterThanOrEqual((4 * 7 * decodeStepMs(1, 50, latency) * 0.99) / 1000);
+  });
+
   it('drops the sequences of a client that disconnects and frees their KV', async () => {
     const server = await start();
     const call = sendBatch(server.url, [item('gone1', 5000), item('gone2', 5000)]);

@@ -1,7 +1,12 @@
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import { type WorkerConfig, workerSchema } from '../../core/config/cluster-config.js';
-import { mulberry32 } from '../../core/random/prng.js';
+import {
+  type DefectsConfig,
+  defectsSchema,
+  type WorkerConfig,
+  workerSchema,
+} from '../../core/config/cluster-config.js';
+import { mixSeed, mulberry32 } from '../../core/random/prng.js';
 import { hashSeed } from '../protocol/tokens.js';
 import {
   probeRoutes,
@@ -15,6 +20,7 @@ import { batchRoute } from './batch-route.js';
 import { cancelRoute } from './cancel-route.js';
 import { faultAdminRoute } from './fault-admin-route.js';
 import { FaultState } from './fault-state.js';
+import { WorkerDefects } from './planted-defects.js';
 import { type BatchHandle, Scheduler, type SchedulerClock } from './scheduler.js';
 import { workerError } from './worker-error.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -57,6 +63,8 @@ export interface WorkerServerOptions {
   adminToken: string;
   /** The cluster config's `worker` section (defaults filled in and validated here). */
   worker?: z.input<typeof workerSchema>;
+  /** The cluster config's `defects` section: planted damage for verdict tests; all off unless given. */
+  defects?: Partial<DefectsConfig>;
   /** The cluster seed; with the worker id it seeds the fault PRNG. */
   seed?: number;
   /** Whether /readyz answers 200 from the start; main.ts starts unready and calls setReady once registered. */
@@ -84,6 +92,8 @@ export interface WorkerServer extends AsyncDisposable {
   readonly port: number;
   readonly scheduler: Scheduler;
   readonly faults: FaultState;
+  /** The defect switches; main.ts calls `noteRestart()` when this process is a restart. */
+  readonly defects: WorkerDefects;
   readonly registry: Registry;
   readonly worker: WorkerConfig;
   status(): WorkerStatus;
@@ -118,12 +128,20 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   const adminTokens: ReadonlySet<string> = new Set([settings.adminToken]);
 
   const faults = new FaultState();
+  const seed = (settings.seed ^ hashSeed(settings.id)) >>> 0;
+  const defects = new WorkerDefects(
+    defectsSchema.parse(options.defects ?? {}),
+    mulberry32(mixSeed(seed, 0x0defec7)),
+    log,
+  );
+  defects.watch(faults);
   const statusOf = () => scheduler.status();
   const metrics = createWorkerMetrics(statusOf, faults);
   const scheduler = new Scheduler({
     worker,
     faults,
-    random: mulberry32((settings.seed ^ hashSeed(settings.id)) >>> 0),
+    random: mulberry32(seed),
+    plantedSlowdown: () => defects.slowdown(),
     gpuIndex: settings.gpuIndex,
     clock: options.clock,
     observer: metrics.observer,
@@ -164,6 +182,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
         metrics,
         refusing,
         running,
+        neverAnswers: () => defects.neverAnswers(),
       }),
     },
     '/v1/cancel': { POST: cancelRoute({ maxBodyBytes: settings.maxBodyBytes, running }) },
@@ -228,6 +247,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
     port,
     scheduler,
     faults,
+    defects,
     registry: metrics.registry,
     worker,
     status,

@@ -1,0 +1,248 @@
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defineExperiment } from '../chaos/experiment/define-experiment.js';
+import type { Expectations, Experiment } from '../chaos/experiment/experiment-schema.js';
+import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
+import type { FaultResult } from '../chaos/measure/measure-fault.js';
+import type { SloResult } from '../chaos/measure/slo-eval.js';
+import { type ExperimentResult, runExperiment } from '../chaos/run-experiment.js';
+import { FetchLoad } from '../chaos/testing/fetch-load.js';
+import type { StackHandle } from '../core/platform/platform.js';
+import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
+
+/**
+ * The damage matrix (issue 8, "planted damage is caught"): each defect switch of the reference stack
+ * (stack/README.md, "Defect switches") on a real local stack, under the shipped experiment it damages, turns
+ * that experiment's verdict to `fail` through the expectation it is meant to trip; with every switch off the
+ * same experiments pass. Nothing is stubbed: real etcd, real services, a real open-loop load.
+ *
+ * The experiments are the shipped definitions, shortened in time only: 5 s windows (steady state,
+ * after-check and recovery), the fault right after the steady state, rolled back 8 s later, and the load ends
+ * one window after a 5 s margin past the rollback, so the after-check covers the seconds just after a
+ * restart. The SLOs, rate, targets and expectations are the shipped ones. Every run uses a 6 s etcd lease
+ * instead of 3 s, so that a dead worker left in rotation until its lease expires (batcher_ejection_disabled)
+ * is clearly past worker-kill's maxDetectS of 2 s (with a 3 s lease, lease expiry alone lands at 2-3.5 s,
+ * right on that limit), and the fault lasts longer than the lease, so the killed worker's record leaves the
+ * registry before the restart brings it back (batcher_fail_share_after_return arms on that return).
+ */
+
+const windowS = 5;
+const rolledBackAfterS = 8;
+const afterRollbackMarginS = 5;
+const matrixYaml = 'etcd:\n  lease_ttl_s: 6\n';
+
+function shortened(experiment: Experiment): Experiment {
+  return defineExperiment({
+    ...experiment,
+    steadyState: { ...experiment.steadyState, windowS },
+    load: { ...experiment.load, durationS: windowS + rolledBackAfterS + afterRollbackMarginS + windowS },
+    faults: experiment.faults.map((fault) => ({
+      ...fault,
+      at: windowS,
+      ...(fault.durationS === undefined ? {} : { durationS: rolledBackAfterS }),
+    })),
+  });
+}
+
+/**
+ * The expectations a fault's judgement marked failed. The one place this test reads judge-fault's reason
+ * lines (`FAIL: ... <expectation> ...`), since FaultResult has no structured record per expectation yet.
+ */
+function failedExpectations(fault: FaultResult | undefined): Array<keyof Expectations> {
+  const names: Array<keyof Expectations> = [
+    'maxFailedRequests',
+    'maxStreamsCut',
+    'maxRecoveryS',
+    'maxDetectS',
+    'noLostRequests',
+    'noDuplicates',
+  ];
+  const fails = (fault?.reasons ?? []).filter((line) => line.startsWith('FAIL'));
+  const found = names.filter((name) => fails.some((line) => line.includes(name)));
+  // judge-fault names lost and duplicated requests by what they count, not by the expectation's key.
+  if (fails.some((line) => line.includes('lost requests'))) found.push('noLostRequests');
+  if (fails.some((line) => line.includes('duplicated requests'))) found.push('noDuplicates');
+  return found;
+}
+
+function afterCheckSlo(result: ExperimentResult, metric: 'e2e' | 'error_rate'): SloResult | undefined {
+  return result.afterCheck?.slos.find((s) => s.slo.metric === metric);
+}
+
+/** What a failure message shows: the verdict's reasons and each fault's, without the bulky windows. */
+function summary(result: ExperimentResult): string {
+  return JSON.stringify(
+    {
+      status: result.status,
+      verdict: result.verdict,
+      reasons: result.reasons,
+      audit: result.audit,
+      afterCheck: result.afterCheck?.slos.map((s) => ({
+        id: s.id,
+        value: s.value,
+        n: s.n,
+        verdict: s.verdict,
+      })),
+      faults: result.faults.map((f) => ({ ...f, windows: undefined, lostIds: undefined })),
+    },
+    null,
+    1,
+  );
+}
+
+interface Row {
+  defect: string;
+  yaml: string;
+  experiment: 'worker-kill' | 'gpu-slowdown';
+  /** Checks that the verdict failed for the reason this defect is meant to cause. */
+  caught(result: ExperimentResult, experiment: Experiment): void;
+}
+
+const rows: Row[] = [
+  {
+    defect: 'worker_never_answers_share: 0.3 (armed by the restart at the rollback)',
+    yaml: 'defects:\n  worker_never_answers_share: 0.3\n',
+    experiment: 'worker-kill',
+    // The batcher's first-token timeout (10 s) hands each swallowed sequence to another worker: clients get
+    // their answer 10 s late, so the after-check's p99 breaks.
+    caught: (result) => {
+      const p99 = afterCheckSlo(result, 'e2e');
+      expect(p99?.verdict, summary(result)).toBe('fail');
+      // The late ones are the rescued ones: at least the first-token timeout of a default batcher.
+      expect(p99?.value, summary(result)).toBeGreaterThanOrEqual(10_000);
+    },
+  },
+  {
+    defect: 'batcher_ejection_disabled: true',
+    yaml: 'defects:\n  batcher_ejection_disabled: true\n',
+    experiment: 'worker-kill',
+    // Routing stops using the dead worker only when its lease expires: detection past maxDetectS.
+    caught: (result, experiment) => {
+      const fault = result.faults[0];
+      expect(failedExpectations(fault), summary(result)).toContain('maxDetectS');
+      expect(fault?.detectedAfterMs ?? Number.POSITIVE_INFINITY, summary(result)).toBeGreaterThan(
+        (experiment.expectations.maxDetectS ?? 0) * 1000,
+      );
+      // Re-dispatch still saves every request sent to the dead worker: the damage is the detection alone.
+      expect(fault?.failedTotal, summary(result)).toBe(0);
+    },
+  },
+  {
+    defect: 'batcher_fail_share_after_return: 0.1 (armed when the restarted worker registers again)',
+    yaml: 'defects:\n  batcher_fail_share_after_return: 0.1\n',
+    experiment: 'worker-kill',
+    // After the rollback, 10 % of answers fail: the after-check's error rate breaks its < 1 % SLO. (1 %, the
+    // issue's figure, sits on that threshold: no window can show it breaks it; see stack/README.md.)
+    caught: (result) => {
+      const errors = afterCheckSlo(result, 'error_rate');
+      expect(errors?.verdict, summary(result)).toBe('fail');
+      expect(result.afterCheck?.failed, summary(result)).toBeGreaterThan(0);
+    },
+  },
+  {
+    defect: 'worker_slowdown_after_fault: 20 (armed when the GPU fault is cleared)',
+    yaml: 'defects:\n  worker_slowdown_after_fault: 20\n',
+    experiment: 'gpu-slowdown',
+    // The rollback does not bring the worker back to speed: p99 never returns inside the SLO.
+    caught: (result) => {
+      const fault = result.faults[0];
+      expect(failedExpectations(fault), summary(result)).toContain('maxRecoveryS');
+      expect(fault?.recoveredAfterMs, summary(result)).toBeNull();
+      expect(afterCheckSlo(result, 'e2e')?.verdict, summary(result)).toBe('fail');
+    },
+  },
+  {
+    defect: 'batchers.redispatch.enabled: false',
+    yaml: 'batchers:\n  redispatch:\n    enabled: false\n',
+    experiment: 'worker-kill',
+    // Sequences on the killed worker, and the first batch each batcher sends it, fail instead of moving.
+    caught: (result) => {
+      const fault = result.faults[0];
+      expect(failedExpectations(fault), summary(result)).toContain('maxFailedRequests');
+      expect(fault?.failedTotal, summary(result)).toBeGreaterThan(0);
+    },
+  },
+];
+
+/**
+ * Why a run is no evidence either way, or undefined when it is. A steady state that failed before any fault
+ * injected nothing, and no switch is armed (or changes anything) before the fault; a rollback (a restart)
+ * still under way when the after-check window began leaves that window blind to what follows it. Both come
+ * from a host short of CPU: on this shared 2-core machine, first windows read p99 2.3-8.6 s and a worker
+ * restart took up to 10 s at load averages above 20.
+ */
+function noEvidence(result: ExperimentResult): string | undefined {
+  if (result.status === 'steady_state_failed') return result.reasons[0];
+  const revertedAt = result.faults[0]?.revertedAt;
+  const afterCheckFrom = result.afterCheck?.fromMs;
+  if (revertedAt != null && afterCheckFrom !== undefined && revertedAt > afterCheckFrom)
+    return `the rollback ended ${revertedAt - afterCheckFrom} ms into the after-check window`;
+  return undefined;
+}
+
+function runShortened(stack: StackHandle, id: Row['experiment'], dir: string) {
+  const experiment = shortened(shippedExperiment(id));
+  return runExperiment(experiment, {
+    stack,
+    load: new FetchLoad({ model: stack.config.model_name }),
+    outDir: join(stack.runDir, 'chaos', dir),
+    recoveryWindowMs: windowS * 1000,
+  }).then((result) => ({ experiment, result }));
+}
+
+describe('damage matrix: each defect switch fails the experiment it damages; none, and they pass', () => {
+  let stack: StackHandle | undefined;
+
+  beforeAll(() => {
+    useTempGauntletHome();
+  });
+
+  afterEach(async () => {
+    await stack?.down();
+    stack = undefined;
+    expect(aliveProcesses()).toEqual([]);
+  });
+
+  const up = async (yaml: string): Promise<StackHandle> => {
+    stack = await upLocalStack(matrixYaml + yaml, { readyTimeoutMs: 30_000 });
+    return stack;
+  };
+
+  it('every switch off: worker-kill and gpu-slowdown pass on the same stack', async () => {
+    const healthy = await up('');
+    for (const id of ['worker-kill', 'gpu-slowdown'] as const) {
+      let { result } = await runShortened(healthy, id, `healthy-${id}`);
+      const why = noEvidence(result);
+      // With every switch off nothing is armed by a run, so the same stack can run it again.
+      if (why !== undefined) {
+        console.warn(`healthy ${id}: no evidence (${why}); trying once more`);
+        ({ result } = await runShortened(healthy, id, `healthy-${id}-again`));
+      }
+      expect(result.status, summary(result)).toBe('completed');
+      expect(result.verdict, summary(result)).toBe('pass');
+    }
+  }, 360_000);
+
+  for (const row of rows) {
+    it(`${row.defect}: ${row.experiment} fails`, async () => {
+      let { experiment, result } = await runShortened(await up(row.yaml), row.experiment, row.experiment);
+      const why = noEvidence(result);
+      // A switch may have armed during the run (a restart came late): the second try gets a fresh stack.
+      if (why !== undefined) {
+        console.warn(`${row.defect}: no evidence (${why}); trying once more on a fresh stack`);
+        await stack?.down();
+        ({ experiment, result } = await runShortened(
+          await up(row.yaml),
+          row.experiment,
+          `${row.experiment}-again`,
+        ));
+      }
+      expect(result.status, summary(result)).toBe('completed');
+      expect(result.faults[0]?.injectedAt, summary(result)).not.toBeNull();
+      // Caught by the experiment's own judgement, not by the audit of what the run left behind.
+      expect(result.audit, summary(result)).toEqual([]);
+      expect(result.verdict, summary(result)).toBe('fail');
+      row.caught(result, experiment);
+    }, 240_000);
+  }
+});
