@@ -73,8 +73,9 @@ export class DetectionProbe {
   /** One poll; public so tests can drive it without timers. */
   async pollOnce(): Promise<void> {
     this.pollCount++;
-    const t = this.clock.now();
-    const seen: Array<[string, DetectionSignal, string]> = [];
+    // Each signal is stamped when its answer arrived (not when the poll began): the change happened within
+    // the polling interval before that, never after it.
+    const seen: Array<[string, DetectionSignal, string, number]> = [];
     const sourcesPolled = new Set<string>();
     const expected = this.options.expected();
     await Promise.all([
@@ -82,27 +83,29 @@ export class DetectionProbe {
         const workers = await this.batcherWorkers(batcher.url);
         if (!workers) return;
         const source = `batcher:${batcher.id}`;
+        const t = this.clock.now();
         sourcesPolled.add(source);
         const listed = new Set(workers.map((w) => w.id));
         for (const w of workers) {
-          if (w.ejected) seen.push([w.id, 'ejected', source]);
-          if (w.live === false) seen.push([w.id, 'not_live', source]);
-          if (w.registered === false) seen.push([w.id, 'unregistered', source]);
+          if (w.ejected) seen.push([w.id, 'ejected', source, t]);
+          if (w.live === false) seen.push([w.id, 'not_live', source, t]);
+          if (w.registered === false) seen.push([w.id, 'unregistered', source, t]);
         }
-        for (const id of expected.workers) if (!listed.has(id)) seen.push([id, 'unregistered', source]);
+        for (const id of expected.workers) if (!listed.has(id)) seen.push([id, 'unregistered', source, t]);
       }),
       (async () => {
         const registered = await this.registryIds();
         if (!registered) return;
+        const t = this.clock.now();
         sourcesPolled.add('etcd-registry');
         for (const id of [...expected.workers, ...expected.batchers]) {
-          if (!registered.has(id)) seen.push([id, 'unregistered', 'etcd-registry']);
+          if (!registered.has(id)) seen.push([id, 'unregistered', 'etcd-registry', t]);
         }
       })(),
-      this.pollLeader(t),
+      this.pollLeader(),
     ]);
     const now = new Set<string>();
-    for (const [targetId, signal, source] of seen) {
+    for (const [targetId, signal, source, t] of seen) {
       const key = `${source}|${targetId}|${signal}`;
       now.add(key);
       if (!this.active.has(key)) this.record({ t, targetId, signal, source });
@@ -115,8 +118,13 @@ export class DetectionProbe {
     for (const key of now) this.active.add(key);
   }
 
+  /** How often it polls: a detection time is this precise. */
+  get intervalMs(): number {
+    return this.options.intervalMs ?? 100;
+  }
+
   private async run(): Promise<void> {
-    const intervalMs = this.options.intervalMs ?? 100;
+    const intervalMs = this.intervalMs;
     const deadline = this.clock.now() + this.options.maxDurationMs;
     const maxPolls = Math.ceil(this.options.maxDurationMs / intervalMs) + 1;
     for (let i = 0; i < maxPolls && !this.stopped && this.clock.now() < deadline; i++) {
@@ -157,9 +165,10 @@ export class DetectionProbe {
     return undefined;
   }
 
-  private async pollLeader(t: number): Promise<void> {
+  private async pollLeader(): Promise<void> {
     const members = await this.options.etcdMembers();
     const statuses = await Promise.allSettled(members.map((m) => etcdMemberStatus(m.url, this.timeoutMs)));
+    const t = this.clock.now();
     let leaderMemberId: string | undefined;
     statuses.forEach((result, i) => {
       const member = members[i];

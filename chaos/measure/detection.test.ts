@@ -26,10 +26,28 @@ describe('detectionOf', () => {
       { id: 'w0', role: 'worker' as const },
       { id: 'w1', role: 'worker' as const },
     ];
-    expect(detectionOf({ action: 'node-kill' }, targets, at, observations)).toEqual({
+    expect(detectionOf({ action: 'node-kill' }, targets, at, observations)).toMatchObject({
       status: 'detected',
       afterMs: 2_900,
     });
+  });
+
+  it('with routers: a worker is out when the last batcher dropped it, stamped at observation', () => {
+    const observations = [
+      obs(at + 100, 'w0', 'ejected', 'batcher:b0'),
+      obs(at + 50, 'w0', 'unregistered', 'etcd-registry'),
+      obs(at + 3_100, 'w0', 'not_live', 'batcher:b1'),
+    ];
+    const worker = [{ id: 'w0', role: 'worker' as const }];
+    expect(
+      detectionOf({ action: 'kill' }, worker, at, observations, { routers: ['b0', 'b1'], resolutionMs: 100 }),
+    ).toMatchObject({ status: 'detected', afterMs: 3_100, resolutionMs: 100 });
+    // One router that kept sending to it: not detected, naming that router.
+    const partial = detectionOf({ action: 'kill' }, worker, at, observations.slice(0, 2), {
+      routers: ['b0', 'b1'],
+    });
+    expect(partial).toMatchObject({ status: 'not_detected', afterMs: null });
+    expect(partial.note).toContain('still routed by b1');
   });
 
   it('not detected names the targets never seen', () => {

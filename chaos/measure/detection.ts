@@ -18,8 +18,13 @@ export type DetectionStatus = 'detected' | 'not_detected' | 'not_applicable';
 
 export interface Detection {
   status: DetectionStatus;
-  /** From injection until every applicable target had been seen out of routing. */
+  /**
+   * From injection until every router had stopped sending to every applicable target, stamped when the
+   * probe saw it: the change happened up to resolutionMs earlier.
+   */
   afterMs: number | null;
+  /** The probe's polling interval: how much earlier than afterMs the change may have happened. */
+  resolutionMs?: number;
   /** Why detection is not applicable, or which targets were never seen out of routing. */
   note?: string;
 }
@@ -44,12 +49,26 @@ export function detectionSignals(
   return undefined;
 }
 
-/** When the stack stopped routing to the fault's targets, from the probe's observations. */
+export interface DetectionOptions {
+  /**
+   * The routers of worker targets (batcher ids that were up): a worker is out of routing when each of them
+   * reported it ejected, not live or gone. Without them, the first signal from any source counts.
+   */
+  routers?: readonly string[];
+  /** The probe's polling interval, stated with the result. */
+  resolutionMs?: number;
+}
+
+/**
+ * When the stack stopped routing to the fault's targets, from the probe's observations: for a worker, when
+ * the last of its routers (every batcher) had dropped it; for others, the first signal that shows it.
+ */
 export function detectionOf(
   fault: { action: FaultAction; link?: LinkName },
   targets: ReadonlyArray<{ id: string; role: RoleName }>,
   injectedAt: number,
   observations: readonly DetectionObservation[],
+  options: DetectionOptions = {},
 ): Detection {
   const applicable = targets.flatMap((t) => {
     const signals = detectionSignals(fault.action, t.role, fault.link);
@@ -58,25 +77,52 @@ export function detectionOf(
   if (applicable.length === 0) {
     return { status: 'not_applicable', afterMs: null, note: notApplicableWhy(fault) };
   }
-  let latest = injectedAt;
-  const missing: string[] = [];
-  for (const target of applicable) {
+  const resolution = options.resolutionMs === undefined ? {} : { resolutionMs: options.resolutionMs };
+  const firstSeen = (id: string, signals: readonly DetectionSignal[], source?: string) => {
     let first: number | undefined;
     for (const o of observations) {
-      if (o.targetId !== target.id || o.t < injectedAt || !target.signals.includes(o.signal)) continue;
+      if (o.targetId !== id || o.t < injectedAt || !signals.includes(o.signal)) continue;
+      if (source !== undefined && o.source !== source) continue;
       if (first === undefined || o.t < first) first = o.t;
     }
-    if (first === undefined) missing.push(target.id);
-    else latest = Math.max(latest, first);
+    return first;
+  };
+  let latest = injectedAt;
+  const missing: string[] = [];
+  let byRouters = false;
+  for (const target of applicable) {
+    const role = targets.find((t) => t.id === target.id)?.role;
+    const routers = role === 'worker' ? (options.routers ?? []) : [];
+    if (routers.length > 0) byRouters = true;
+    if (routers.length === 0) {
+      const first = firstSeen(target.id, target.signals);
+      if (first === undefined) missing.push(target.id);
+      else latest = Math.max(latest, first);
+      continue;
+    }
+    for (const router of routers) {
+      const first = firstSeen(target.id, target.signals, `batcher:${router}`);
+      if (first === undefined) missing.push(`${target.id} (still routed by ${router})`);
+      else latest = Math.max(latest, first);
+    }
   }
+  const how =
+    options.resolutionMs === undefined ? '' : `; stamped when seen, probe every ${options.resolutionMs} ms`;
   if (missing.length > 0) {
     return {
       status: 'not_detected',
       afterMs: null,
-      note: `never seen out of routing: ${missing.join(', ')}`,
+      ...resolution,
+      note: `never seen out of routing: ${missing.join(', ')}${how}`,
     };
   }
-  return { status: 'detected', afterMs: latest - injectedAt };
+  const note = byRouters ? `out of every router's rotation${how}` : how.slice(2);
+  return {
+    status: 'detected',
+    afterMs: latest - injectedAt,
+    ...resolution,
+    ...(note ? { note } : {}),
+  };
 }
 
 function notApplicableWhy(fault: { action: FaultAction; link?: LinkName }): string {
