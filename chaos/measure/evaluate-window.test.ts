@@ -47,6 +47,27 @@ describe('evaluateWindow (the reports evaluator over a chaos window)', () => {
     ).toBe('fail');
   });
 
+  it('a fail far beyond the peak delay is still inconclusive when the host was starved for longer', () => {
+    // 4 s requests; the host starved for 8 s of the window with 500 ms peaks: queueing behind a stalled
+    // service can add the whole starved time, so 4 s > 300 ms + 500 ms proves nothing about the stack.
+    const hung = plantedRequests({
+      originMs: origin,
+      ratePerS: 100,
+      durationMs: 10_000,
+      phases: [{ fromMs: 0, toMs: 10_000, e2eMs: 4_000 }],
+    });
+    const s = origin / 1000;
+    const long = { service: 'gateway-0', fromS: s + 1, toS: s + 9, maxDelayMs: 500 };
+    const [v] = evaluateWindow(hung, origin, origin + 10_000, [p99], { hostOverloads: [long] }).slos;
+    expect(v?.verdict).toBe('inconclusive');
+    expect(v?.reason).toMatch(/starved for 8.0 s/);
+    // A short blip does not excuse it.
+    const blip = { service: 'gateway-0', fromS: s + 1, toS: s + 1.2, maxDelayMs: 150 };
+    expect(
+      evaluateWindow(hung, origin, origin + 10_000, [p99], { hostOverloads: [blip] }).slos[0]?.verdict,
+    ).toBe('fail');
+  });
+
   it('says what would decide a thin window, and marks an SLO on an endpoint the load never sends', () => {
     const thin = slow.slice(0, 100);
     const evaluation = evaluateWindow(thin, origin, origin + 1_000, [p99, ttft], { endpoints: ['infer'] });

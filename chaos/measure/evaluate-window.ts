@@ -1,8 +1,9 @@
 import { SampleCollector } from '../../reports/collector/sample-collector.js';
-import type { Endpoint } from '../../reports/model/kinds.js';
+import { combineVerdicts, type Endpoint } from '../../reports/model/kinds.js';
 import type { RequestSample } from '../../reports/model/request-sample.js';
-import { evaluateSlos, type SloEvaluation } from '../../reports/slo/evaluate-slos.js';
+import { evaluateSlos, type SloEvaluation, type SloVerdict } from '../../reports/slo/evaluate-slos.js';
 import type { HostOverload } from '../../reports/slo/host-overload.js';
+import { isLatencyMetric } from '../../reports/slo/slo-schema.js';
 import type { Slo } from '../experiment/slo.js';
 import type { MeasuredRequest } from './measured-request.js';
 
@@ -38,7 +39,7 @@ export function evaluateWindow(
     fromS: o.fromS - originS,
     toS: o.toS - originS,
   }));
-  return evaluateSlos(
+  const evaluation = evaluateSlos(
     slos,
     result,
     {
@@ -50,6 +51,50 @@ export function evaluateWindow(
     },
     { hostOverloads: overloads },
   );
+  const lastEndMs = Number.isFinite(result.lastEndMs) ? Math.max(toMs, result.lastEndMs) : toMs;
+  const starved = starvedDuring(options.hostOverloads ?? [], fromMs, lastEndMs);
+  if (starved.ms === 0) return evaluation;
+  const verdicts = evaluation.slos.map((v) => starvedVerdict(v, starved));
+  return { ...evaluation, slos: verdicts, verdict: combineVerdicts(verdicts.map((v) => v.verdict)) };
+}
+
+interface Starved {
+  ms: number;
+  services: string[];
+}
+
+/** How long, in all, some service of the stack was starved while the window's requests ran. */
+function starvedDuring(overloads: readonly HostOverload[], fromMs: number, toMs: number): Starved {
+  const spans = overloads
+    .map((o) => ({ from: Math.max(fromMs, o.fromS * 1000), to: Math.min(toMs, o.toS * 1000), o }))
+    .filter((x) => x.to > x.from)
+    .sort((a, b) => a.from - b.from);
+  let ms = 0;
+  let reach = Number.NEGATIVE_INFINITY;
+  for (const { from, to } of spans) {
+    if (to <= reach) continue;
+    ms += to - Math.max(from, reach);
+    reach = to;
+  }
+  return { ms, services: [...new Set(spans.map((x) => x.o.service))] };
+}
+
+/**
+ * The evaluator keeps a latency fail on a busy host when its interval clears the threshold by more than the
+ * largest event-loop delay. Under sustained starvation that bound is too small: while a service waits for
+ * CPU, arrivals keep queueing, so a request can be held up for as long as the starvation lasted. A chaos
+ * window's latency fail stands only when its lower bound exceeds the threshold by more than the window's
+ * whole starved time; otherwise it is inconclusive.
+ */
+function starvedVerdict(v: SloVerdict, starved: Starved): SloVerdict {
+  if (v.verdict !== 'fail' || !isLatencyMetric(v.metric) || !(v.op === '<' || v.op === '<=')) return v;
+  const lower = v.ci?.[0];
+  if (lower !== undefined && lower > v.threshold + starved.ms) return v;
+  return {
+    ...v,
+    verdict: 'inconclusive',
+    reason: `the stack's host was starved for ${(starved.ms / 1000).toFixed(1)} s while this window's requests ran (event-loop delay over its bound: ${starved.services.join(', ')}), which can hold a request up that long; latency then is the host's CPU, not the stack's (measured: ${v.reason})`,
+  };
 }
 
 /** The window's requests in the collector's sample shape: one scenario and phase, the window itself. */

@@ -113,6 +113,23 @@ describe('judgeFault', () => {
     expect(thin.verdict).toBe('inconclusive');
   });
 
+  it('a slow detection on a starved host is inconclusive; failed requests still fail', () => {
+    const result = judgeFault(
+      {
+        impact: impact({ failed: 1, failedByKind: { timeout: 1 } }),
+        detection: { status: 'detected', afterMs: 2_400 },
+        recovery: recovery(),
+        hostStarved: 'the host was overloaded',
+      },
+      { maxDetectS: 2, maxFailedRequests: 0 },
+    );
+    expect(result.checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['maxFailedRequests', 'fail'],
+      ['maxDetectS', 'inconclusive'],
+    ]);
+    expect(result.checks[1]?.detail).toMatch(/but the host was overloaded$/);
+  });
+
   it('skips detection where it does not apply; no expectations or no requests is inconclusive', () => {
     const na = judgeFault(
       {

@@ -1,4 +1,5 @@
 import type { Verdict } from '../../reports/model/kinds.js';
+import { overloadDuring } from '../../reports/slo/host-overload.js';
 import type { Expectations, FaultAction, FaultSpec, RoleName } from '../experiment/experiment-schema.js';
 import type { Slo } from '../experiment/slo.js';
 import type { JournalEntry } from '../faults/fault-journal.js';
