@@ -41,6 +41,8 @@ interface WorkerEntry {
  */
 export class DetectionProbe {
   private readonly found: DetectionObservation[] = [];
+  /** When each source last answered: an observation's sinceMs. */
+  private readonly lastAnswer = new Map<string, number>();
   private readonly active = new Set<string>();
   private readonly memberIds = new Map<string, string>();
   private leader: string | undefined;
@@ -108,7 +110,15 @@ export class DetectionProbe {
     for (const [targetId, signal, source, t] of seen) {
       const key = `${source}|${targetId}|${signal}`;
       now.add(key);
-      if (!this.active.has(key)) this.record({ t, targetId, signal, source });
+      const previous = this.lastAnswer.get(source);
+      if (!this.active.has(key))
+        this.record({
+          t,
+          targetId,
+          signal,
+          source,
+          ...(previous === undefined ? {} : { sinceMs: t - previous }),
+        });
     }
     // A source that did not answer keeps its state: no news is not recovery.
     for (const key of [...this.active]) {
@@ -116,6 +126,8 @@ export class DetectionProbe {
       if (sourcesPolled.has(source) && !now.has(key)) this.active.delete(key);
     }
     for (const key of now) this.active.add(key);
+    for (const source of sourcesPolled)
+      this.lastAnswer.set(source, Math.max(this.lastAnswer.get(source) ?? 0, this.clock.now()));
   }
 
   /** How often it polls: a detection time is this precise. */
@@ -177,9 +189,19 @@ export class DetectionProbe {
       if (result.value.leaderId !== '0') leaderMemberId = result.value.leaderId;
     });
     const leader = leaderMemberId === undefined ? undefined : this.memberIds.get(leaderMemberId);
+    // Members that answer "no leader" (an election under way) still answered: that time is detection
+    // latency, not probe resolution.
+    const previous = this.lastAnswer.get('etcd-status');
+    if (statuses.some((r) => r.status === 'fulfilled')) this.lastAnswer.set('etcd-status', t);
     if (leader === undefined) return;
     if (this.leader !== undefined && leader !== this.leader) {
-      this.record({ t, targetId: this.leader, signal: 'leader_changed', source: 'etcd-status' });
+      this.record({
+        t,
+        targetId: this.leader,
+        signal: 'leader_changed',
+        source: 'etcd-status',
+        ...(previous === undefined ? {} : { sinceMs: t - previous }),
+      });
     }
     this.leader = leader;
   }

@@ -32,6 +32,18 @@ describe('detectionOf', () => {
     });
   });
 
+  it('states a wider resolution when the observation came long after its source last answered', () => {
+    const d = detectionOf(
+      { action: 'etcd-kill-leader' },
+      [{ id: 'etcd-0', role: 'etcd' }],
+      at,
+      [{ ...obs(at + 5_000, 'etcd-0', 'leader_changed', 'etcd-status'), sinceMs: 4_000 }],
+      { resolutionMs: 100 },
+    );
+    expect(d).toMatchObject({ status: 'detected', afterMs: 5_000, resolutionMs: 4_000 });
+    expect(d.note).toMatch(/last answered 4000 ms before/);
+  });
+
   it('with routers: a worker is out when the last batcher dropped it, stamped at observation', () => {
     const observations = [
       obs(at + 100, 'w0', 'ejected', 'batcher:b0'),

@@ -12,6 +12,12 @@ export interface DetectionObservation {
   signal: DetectionSignal;
   /** `batcher:<id>`, `etcd-registry` or `etcd-status`. */
   source: string;
+  /**
+   * Since the previous answer from the same source (ms): the change happened in that span. The nominal
+   * polling interval when the probe kept its pace; longer when a source stopped answering or the probe
+   * itself was starved.
+   */
+  sinceMs?: number;
 }
 
 export type DetectionStatus = 'detected' | 'not_detected' | 'not_applicable';
@@ -78,14 +84,20 @@ export function detectionOf(
     return { status: 'not_applicable', afterMs: null, note: notApplicableWhy(fault) };
   }
   const resolution = options.resolutionMs === undefined ? {} : { resolutionMs: options.resolutionMs };
+  let latestSince = 0;
   const firstSeen = (id: string, signals: readonly DetectionSignal[], source?: string) => {
-    let first: number | undefined;
+    let first: DetectionObservation | undefined;
     for (const o of observations) {
       if (o.targetId !== id || o.t < injectedAt || !signals.includes(o.signal)) continue;
       if (source !== undefined && o.source !== source) continue;
-      if (first === undefined || o.t < first) first = o.t;
+      if (first === undefined || o.t < first.t) first = o;
     }
     return first;
+  };
+  const at = (o: DetectionObservation | undefined) => {
+    if (o === undefined) return undefined;
+    if (o.t >= latest) latestSince = o.sinceMs ?? 0;
+    return o.t;
   };
   let latest = injectedAt;
   const missing: string[] = [];
@@ -95,13 +107,13 @@ export function detectionOf(
     const routers = role === 'worker' ? (options.routers ?? []) : [];
     if (routers.length > 0) byRouters = true;
     if (routers.length === 0) {
-      const first = firstSeen(target.id, target.signals);
+      const first = at(firstSeen(target.id, target.signals));
       if (first === undefined) missing.push(target.id);
       else latest = Math.max(latest, first);
       continue;
     }
     for (const router of routers) {
-      const first = firstSeen(target.id, target.signals, `batcher:${router}`);
+      const first = at(firstSeen(target.id, target.signals, `batcher:${router}`));
       if (first === undefined) missing.push(`${target.id} (still routed by ${router})`);
       else latest = Math.max(latest, first);
     }
@@ -116,11 +128,18 @@ export function detectionOf(
       note: `never seen out of routing: ${missing.join(', ')}${how}`,
     };
   }
-  const note = byRouters ? `out of every router's rotation${how}` : how.slice(2);
+  // The observation that completed detection came this long after the previous answer of its source:
+  // when that gap is wider than the polling interval (a starved probe, a source not answering), the
+  // detection time is that much less precise, and says so.
+  const wider = latestSince > (options.resolutionMs ?? 0) ? { resolutionMs: Math.round(latestSince) } : {};
+  const gap =
+    wider.resolutionMs === undefined ? '' : `; its source last answered ${wider.resolutionMs} ms before`;
+  const note = `${byRouters ? `out of every router's rotation${how}` : how.slice(2)}${gap}`;
   return {
     status: 'detected',
     afterMs: latest - injectedAt,
     ...resolution,
+    ...wider,
     ...(note ? { note } : {}),
   };
 }

@@ -113,6 +113,16 @@ describe('judgeFault', () => {
     expect(thin.verdict).toBe('inconclusive');
   });
 
+  it('a late detection the probe may have seen late is inconclusive; beyond its resolution it fails', () => {
+    const late = (afterMs: number, resolutionMs: number) =>
+      judgeFault(
+        { impact: impact(), detection: { status: 'detected', afterMs, resolutionMs }, recovery: recovery() },
+        { maxDetectS: 3 },
+      ).checks[0]?.verdict;
+    expect(late(5_000, 4_000)).toBe('inconclusive');
+    expect(late(12_000, 100)).toBe('fail');
+  });
+
   it('a slow detection on a starved host is inconclusive; failed requests still fail', () => {
     const result = judgeFault(
       {
