@@ -111,6 +111,28 @@ describe('measureFault', () => {
     expect(result.verdict).toBe('inconclusive');
   });
 
+  it('a detection slower than allowed is inconclusive when the host was starved during the fault', () => {
+    const overload = {
+      service: 'batcher-0',
+      fromS: (origin + 20_000) / 1000,
+      toS: (origin + 22_000) / 1000,
+      maxDelayMs: 700,
+    };
+    const targets = [{ id: 'node-a-gpu0', role: 'worker' as const }];
+    const starved = measureFault(
+      spec,
+      entry,
+      targets,
+      { maxDetectS: 0.1 },
+      {
+        ...ctx,
+        evaluation: { hostOverloads: [overload] },
+      },
+    );
+    expect(starved.checks[0]).toMatchObject({ name: 'maxDetectS', verdict: 'inconclusive' });
+    expect(measureFault(spec, entry, targets, { maxDetectS: 0.1 }, ctx).checks[0]?.verdict).toBe('fail');
+  });
+
   it('too few requests make the windows inconclusive with what would decide them', () => {
     const sparse = sortByStart(plantedRequests({ originMs: origin, ratePerS: 5, durationMs: 60_000 }));
     const result = measureFault(

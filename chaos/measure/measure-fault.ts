@@ -156,7 +156,15 @@ export function measureFault(
     sloWindow('after', ctx.sorted, duringEnd, ctx.loadEndMs, ctx.slos, opts),
   ];
   const after = windows[2];
-  const judgement = judgeFault({ impact, detection, recovery, ...(after ? { after } : {}) }, expectations);
+  // Times measured while the stack's host was starved say nothing against the stack (judge-fault.ts).
+  const hostStarved = overloadDuring(opts.hostOverloads ?? [], {
+    fromS: injectedAt / 1000,
+    toS: duringEnd / 1000,
+  });
+  const judgement = judgeFault(
+    { impact, detection, recovery, ...(after ? { after } : {}), ...(hostStarved ? { hostStarved } : {}) },
+    expectations,
+  );
   return {
     ...base,
     injectedAt,
