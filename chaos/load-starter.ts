@@ -1,4 +1,5 @@
 import type { LoadDriver, ScenarioName } from '../runner/load/load-driver.js';
+import { referenceMaxTokens } from './experiments/reference-steady-state.js';
 import type { LoadStarter } from './run-experiment.js';
 
 export interface LoadStarterOptions {
@@ -20,7 +21,7 @@ export function loadStarterFrom(driver: LoadDriver, options: LoadStarterOptions)
         durationS: plan.durationS,
         seed: options.seed,
         endpointMix: plan.endpointMix ?? {},
-        maxTokens: options.maxTokens ?? 16,
+        maxTokens: options.maxTokens ?? referenceMaxTokens,
         outDir: plan.outDir,
         env: { WARMUP: '0', ...options.env },
         runId: `${plan.experimentId}-${Date.now()}`,

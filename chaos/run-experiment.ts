@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import type { LinkFaults } from '../core/network/link-faults.js';
 import type { StackHandle } from '../core/platform/platform.js';
 import type { Verdict } from '../reports/model/kinds.js';
+import type { HostOverload } from '../reports/slo/host-overload.js';
 import type { Clock } from './clock.js';
 import { type EndpointMix, type Experiment, expectationsFor } from './experiment/experiment-schema.js';
 import type { SloCatalog } from './experiment/resolve-slos.js';
 import type { FaultJournal, JournalEntry, JournalNote } from './faults/fault-journal.js';
 import type { StackFaults } from './faults/stack-faults.js';
 import { type AuditFinding, auditStack } from './measure/audit.js';
+import { cancelledIterations } from './measure/cancelled-iterations.js';
 import type { DetectionObservation } from './measure/detection.js';
 import { indexById } from './measure/fault-impact.js';
 import { type FaultResult, measureFault } from './measure/measure-fault.js';
@@ -50,6 +52,8 @@ export interface LoadStarter {
 
 /** Watches routing during the run; DetectionProbe is the real one. */
 export interface RoutingProbe {
+  /** How often it polls: the resolution of every detection time. */
+  readonly intervalMs?: number;
   start(): void;
   stop(): Promise<void>;
   observations(): readonly DetectionObservation[];
@@ -74,14 +78,22 @@ export interface RunExperimentOptions {
   log?: (line: string) => void;
   /** How often the schedule, the abort rules and the samples are looked at. */
   tickMs?: number;
-  /** How long past its planned end the load may take to finish before it is stopped. */
+  /**
+   * How long past its planned end the load may take to finish before it is stopped: the client's request
+   * timeout plus a margin, so every request issued ends (or times out) and is counted (65 s).
+   */
   loadGraceMs?: number;
-  /** Requests a verdict needs before it is more than inconclusive. */
-  minSamples?: number;
+  /**
+   * When the stack's host was starved (services' event-loop delay over its bound), in seconds since the Unix
+   * epoch; asked whenever a window is judged. Latency fails there become inconclusive.
+   */
+  hostOverloads?: () => readonly HostOverload[];
   /** How long the load may take to record its first request. */
   firstSampleTimeoutMs?: number;
-  /** The window that must be back inside the SLOs for a fault to count as recovered (10 s). */
+  /** The window that must be back inside the SLOs for a fault to count as recovered (the steady state's). */
   recoveryWindowMs?: number;
+  /** How far apart recovery windows start: the recovery time's resolution (1 s). */
+  recoveryStepMs?: number;
 }
 
 export type ExperimentStatus = 'completed' | 'aborted' | 'steady_state_failed' | 'error';
@@ -109,6 +121,8 @@ export interface ExperimentResult {
   audit: AuditFinding[];
   journal: { faults: JournalEntry[]; notes: JournalNote[] };
   requests: number;
+  /** Iterations the load started and never recorded (cut off): counted as lost requests. */
+  cancelledIds: string[];
   malformedLines: number;
   samplesFile: string | null;
 }
@@ -151,6 +165,7 @@ export async function runExperiment(
 }
 
 interface Measured {
+  cancelledIds: string[];
   loadEndMs: number;
   afterCheck: SloWindow | null;
   faultResults: FaultResult[];
@@ -160,13 +175,17 @@ interface Measured {
 function measure(plan: RunPlan, run: RunRecord): Measured {
   const { experiment, stack, options } = plan;
   const loadEndMs = Math.min(run.loadStartMs + plan.durationMs, run.loadStoppedAt ?? plan.clock.now());
-  const sorted = sortByStart(run.requests);
+  // Iterations the generator started but never recorded are requests too: lost ones, by id.
+  const cancelled = cancelledIterations(run.requests, plan.clock.now());
+  const sorted = sortByStart([...run.requests, ...cancelled]);
+  const evaluation = plan.evaluation();
   const afterCheck =
     run.status === 'completed'
-      ? sloWindow('after-check', sorted, loadEndMs - plan.windowMs, loadEndMs, plan.slos, plan.evalOptions)
+      ? sloWindow('after-check', sorted, loadEndMs - plan.windowMs, loadEndMs, plan.slos, evaluation)
       : null;
   const byId = indexById(sorted);
   const observations = plan.probe?.observations() ?? [];
+  const routers = stack.components({ role: 'batcher' }).map((c) => c.id);
   const faultResults = experiment.faults.map((spec) => {
     const entry = plan.journal.entry(spec.id);
     const targets = (entry?.targets ?? []).map((id) => ({ id, role: stack.component(id).role }));
@@ -178,11 +197,14 @@ function measure(plan: RunPlan, run: RunRecord): Measured {
       loadEndMs,
       windowMs: plan.windowMs,
       observations,
-      ...plan.evalOptions,
+      routers,
+      ...(plan.probe?.intervalMs === undefined ? {} : { probeIntervalMs: plan.probe.intervalMs }),
+      evaluation,
       ...(options.recoveryWindowMs === undefined ? {} : { recoveryWindowMs: options.recoveryWindowMs }),
+      ...(options.recoveryStepMs === undefined ? {} : { recoveryStepMs: options.recoveryStepMs }),
     });
   });
-  return { loadEndMs, afterCheck, faultResults };
+  return { loadEndMs, afterCheck, faultResults, cancelledIds: cancelled.map((r) => r.id) };
 }
 
 /** Steps 7 and 8 joined into the result: the audit's findings and the verdict. */
@@ -224,6 +246,7 @@ function resultOf(
     audit,
     journal: plan.journal.toJSON(),
     requests: run.requests.length,
+    cancelledIds: measured.cancelledIds,
     malformedLines: run.reader?.malformedLines ?? 0,
     samplesFile: run.load?.samplesFile ?? null,
   };

@@ -214,11 +214,34 @@ export const faultRecordSchema = z
     injectedAt: isoTime,
     injectedAtS: z.number(),
     revertedAtS: z.number().nullable(),
-    detectedAfterMs: z.number().nullable().describe('injection to the first failed or slow request'),
+    detectedAfterMs: z
+      .number()
+      .nullable()
+      .describe('injection until every router had stopped sending to the faulty part, stamped when seen'),
+    detection: z
+      .strictObject({
+        status: z.enum(['detected', 'not_detected', 'not_applicable']),
+        resolutionMs: z
+          .number()
+          .nullable()
+          .describe("the probe's polling interval: the change happened up to this much earlier"),
+        note: z.string().optional(),
+      })
+      .optional(),
     recoveredAfterMs: z
       .number()
       .nullable()
-      .describe('injection to steady state again; null: did not recover'),
+      .describe('injection to the start of the first window back inside the SLOs; null: see recovery.status'),
+    recovery: z
+      .strictObject({
+        status: z
+          .enum(['held', 'recovered', 'not_recovered', 'undecided'])
+          .describe('held: the SLOs were never left; undecided: no window passed and some were inconclusive'),
+        resolutionMs: z.number().describe('recovery windows start this far apart'),
+        windowMs: z.number().describe('length of each window judged'),
+        note: z.string(),
+      })
+      .optional(),
     failedRequests: count,
     failedByKind: errorCounts.partial().optional(),
     streamsCut: count.optional(),
@@ -235,7 +258,9 @@ export const faultRecordSchema = z
       .array(
         z.strictObject({
           name: z.string().describe('e.g. maxFailedRequests'),
-          verdict,
+          verdict: z.enum(['pass', 'fail', 'inconclusive', 'not_applicable']),
+          measured: z.number().nullable().optional(),
+          limit: z.number().nullable().optional(),
           detail: z.string().describe('measured against allowed'),
         }),
       )

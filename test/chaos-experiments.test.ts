@@ -6,11 +6,17 @@ import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import { serverSeries } from '../pipeline/steps/server-series.js';
+import { startScrapes } from '../pipeline/steps/start-scrapes.js';
+import { overloadsInSeries } from '../reports/slo/host-overload.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 /**
- * Shipped experiments, shortened (5 s steady state, a 10 s fault at t+8 s, 30 s of load at 20 req/s), on the
- * real reference stack (3 etcd members, 4 workers on 2 nodes, 2 batchers, 1 gateway), each on a fresh stack.
+ * Shipped experiments, shortened (12 s windows at 100 req/s: ~1,200 requests a window, enough for each
+ * endpoint's p99 interval; a 10 s fault at t+12 s; 46 s of load), against the release gate's 300 ms SLOs on
+ * the real reference stack (3 etcd members, 4 workers on 2 nodes, 2 batchers, 1 gateway), each on a fresh
+ * stack. On a busy machine the stack's host may be starved: the windows then say `inconclusive`, never
+ * `fail`, and the test accepts that (the fault's own expectations must still hold).
  * worker-kill, worker-node-kill, batcher-kill and gpu-crash restart a service, and a restarted service's URL
  * is read from its previous ready line until the local platform reads only the new one: add them here then.
  */
@@ -19,11 +25,11 @@ const experiments = ['worker-node-freeze', 'etcd-leader-kill'];
 function shortened(experiment: Experiment): Experiment {
   return defineExperiment({
     ...experiment,
-    steadyState: { ...experiment.steadyState, windowS: 5 },
-    load: { ...experiment.load, durationS: 30 },
+    steadyState: { ...experiment.steadyState, windowS: 12 },
+    load: { ...experiment.load, rate: 100, durationS: 46 },
     faults: experiment.faults.map((f) => ({
       ...f,
-      at: 8,
+      at: 12,
       ...(f.durationS === undefined ? {} : { durationS: 10 }),
     })),
   });
@@ -49,12 +55,16 @@ describe('shipped chaos experiments on the real local stack', () => {
   for (const id of experiments) {
     it(`${id}: meets its documented expectations and leaves nothing behind`, async () => {
       const s = stack as StackHandle;
+      // The services' event-loop delay, as a run scrapes it: a starved host makes windows inconclusive.
+      const scraper = startScrapes(s);
       const experiment = shortened(shippedExperiment(id));
       const result = await runExperiment(experiment, {
         stack: s,
-        load: new FetchLoad({ model: s.config.model_name }),
+        load: new FetchLoad({ model: s.config.model_name, maxTokens: 8 }),
         outDir: join(s.runDir, 'chaos', id),
+        hostOverloads: () => overloadsInSeries(serverSeries(scraper.points, 0, 1_000).series, 1),
       });
+      await scraper.stop();
       const fault = result.faults[0];
       const summary = JSON.stringify({
         status: result.status,
@@ -67,7 +77,19 @@ describe('shipped chaos experiments on the real local stack', () => {
       expect(fault?.detection, summary).toBe('detected');
       expect(fault?.failedTotal, summary).toBe(0);
       expect(result.audit, summary).toEqual([]);
-      expect(result.verdict, summary).toBe('pass');
+      // Every window is the reports' evaluator's record, with an interval where the samples allow one.
+      const slos = result.steadyState?.slos ?? [];
+      expect(slos.map((v) => v.id)).toEqual(['infer-p99-e2e', 'chat-stream-p99-ttft', 'error-rate']);
+      expect(
+        slos.every((v) => v.samples > 563),
+        summary,
+      ).toBe(true);
+      expect(fault?.checks.filter((c) => c.name !== 'after-window').every((c) => c.verdict !== 'fail')).toBe(
+        true,
+      );
+      // Pass on a quiet machine; a starved host (or a generator on the same 2 cores) can only make it
+      // inconclusive, never a fail of a healthy stack.
+      expect(['pass', 'inconclusive'], summary).toContain(result.verdict);
       expect(await Promise.all(s.components().map((c) => c.state()))).not.toContain('stopped');
     }, 120_000);
   }

@@ -21,7 +21,7 @@ describe('capabilities checked at plan time', () => {
     );
     const freezeOne = defineExperiment({
       ...experimentBase,
-      faults: [{ id: 'freeze-batcher', at: 10, action: 'freeze', target: { role: 'batcher' } }],
+      faults: [{ id: 'freeze-batcher', at: 30, action: 'freeze', target: { role: 'batcher' } }],
     });
     expect(capabilityIssues(freezeOne, noFreeze)).toEqual([
       'fault freeze-batcher (freeze) needs "freeze", which the docker platform does not support: docker pause is not wired up yet',
@@ -37,7 +37,7 @@ describe('capabilities checked at plan time', () => {
     const sigterm = defineExperiment({
       ...experimentBase,
       faults: [
-        { id: 'drain', at: 10, action: 'kill', target: { role: 'worker' }, params: { signal: 'SIGTERM' } },
+        { id: 'drain', at: 30, action: 'kill', target: { role: 'worker' }, params: { signal: 'SIGTERM' } },
       ],
     });
     const noStop = platformDouble('cluster', { 'graceful-stop': unsupported('no preStop hook') });

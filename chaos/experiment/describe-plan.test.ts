@@ -12,12 +12,12 @@ describe('describePlan (--dry-run)', () => {
     const plan = describePlan(workerNodeKill, reference);
     expect(plan).toContain('Experiment worker-node-kill: Lose a whole worker node');
     expect(plan).toContain(
-      'Steady state (checked over the first 10 s of load, before any fault): e2e p99 < 2000 ms; error rate < 1 %',
+      'Steady state (checked over the first 24 s of load, before any fault): e2e p99 < 300 ms (infer); ttft p99 < 300 ms (chat_stream); error rate < 1 %',
     );
-    expect(plan).toContain('Load: scenario load, 20 req/s for 60 s');
-    expect(plan).toContain('  t+20 s  kill-node: node-kill (SIGKILL)');
+    expect(plan).toContain('Load: scenario load, 50 req/s for 92 s (mix infer 0.5, chat_stream 0.5)');
+    expect(plan).toContain('  t+24 s  kill-node: node-kill (SIGKILL)');
     expect(plan).toContain('      targets: node node-a: node-a-gpu0 (worker), node-a-gpu1 (worker)');
-    expect(plan).toContain('      rolled back at t+40 s (after 20 s): restart what is down');
+    expect(plan).toContain('      rolled back at t+44 s (after 20 s): restart what is down');
     expect(plan).toContain(
       'failed <= 0, detected within 2 s, recovered within 10 s, no lost request, no duplicate',
     );

@@ -1,23 +1,28 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const etcdLeaderKill = defineExperiment({
   id: 'etcd-leader-kill',
   title: 'Kill the etcd leader (SIGKILL)',
   description:
-    "Find the raft leader through each member's /v3/maintenance/status and SIGKILL it 20 s into steady " +
-    'load; restart it 20 s later (it rejoins from its data directory).',
+    "Find the raft leader through each member's /v3/maintenance/status and SIGKILL it right after the steady-state " +
+    'window; restart it 20 s later (it rejoins from its data directory).',
   expectedOutcome:
     'The two survivors elect a new leader within about a second (election timeout 500 ms; measured: ' +
     'the new leader seen after ~1.3 s). etcd is not on the request path: batchers and the gateway ' +
     'route from their local registry copies, and lease keep-alives move to a surviving member. No ' +
-    'request fails and latency does not move (recovery 0 s).',
+    'request fails and latency does not move (recovery: held).',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [
     {
       id: 'kill-leader',
-      at: 20,
+      at: referenceFaultAt,
       action: 'etcd-kill-leader',
       durationS: 20,
       params: { signal: 'SIGKILL' },

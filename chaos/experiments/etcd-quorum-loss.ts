@@ -1,11 +1,16 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const etcdQuorumLoss = defineExperiment({
   id: 'etcd-quorum-loss',
   title: 'Lose etcd quorum (kill 2 of 3 members)',
   description:
-    'SIGKILL a majority of the etcd members (the leader first) 20 s into steady load, so the cluster has no ' +
+    'SIGKILL a majority of the etcd members (the leader first) right after the steady-state window, so the cluster has no ' +
     'quorum for 15 s; then restart them together.',
   expectedOutcome:
     'The registry is unreachable: no writes, no lease renewals, no watch events. Routing is ' +
@@ -18,7 +23,7 @@ export const etcdQuorumLoss = defineExperiment({
   faults: [
     {
       id: 'lose-quorum',
-      at: 20,
+      at: referenceFaultAt,
       action: 'etcd-quorum-loss',
       durationS: 15,
       params: { signal: 'SIGKILL' },

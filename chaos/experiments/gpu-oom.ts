@@ -1,5 +1,10 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const gpuOom = defineExperiment({
   id: 'gpu-oom',
@@ -11,7 +16,7 @@ export const gpuOom = defineExperiment({
     'No request fails: every sequence the worker fails with gpu_oom (a retryable error) is ' +
     're-dispatched or resumed on another worker. The batcher counts a GPU error as a worker failure and ' +
     'ejects the worker at once (worker_eject_ms, 5 s, then it is tried again while the OOM lasts), so ' +
-    'detection is within a second. p99 stays inside the SLO (recovery 0 s). Before the batcher counted ' +
+    'detection is within a second. p99 stays inside the SLO (recovery: held). Before the batcher counted ' +
     'GPU errors, this experiment measured detection never: the worker answers HTTP 200 and fails the ' +
     'sequences inside, which looked healthy to routing.',
   steadyState: referenceSteadyState,
@@ -19,7 +24,7 @@ export const gpuOom = defineExperiment({
   faults: [
     {
       id: 'oom-gpu',
-      at: 20,
+      at: referenceFaultAt,
       action: 'gpu-oom',
       target: { count: 1, pick: 'first' },
       durationS: 15,

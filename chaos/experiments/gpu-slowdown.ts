@@ -1,5 +1,10 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const gpuSlowdown = defineExperiment({
   id: 'gpu-slowdown',
@@ -19,7 +24,7 @@ export const gpuSlowdown = defineExperiment({
   faults: [
     {
       id: 'slow-gpu',
-      at: 20,
+      at: referenceFaultAt,
       action: 'gpu-slowdown',
       target: { count: 1, pick: 'first' },
       durationS: 20,

@@ -1,5 +1,10 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const networkDelay = defineExperiment({
   id: 'network-delay',
@@ -20,7 +25,7 @@ export const networkDelay = defineExperiment({
   faults: [
     {
       id: 'delay-workers',
-      at: 20,
+      at: referenceFaultAt,
       action: 'network-latency',
       target: { count: 'all' },
       durationS: 20,

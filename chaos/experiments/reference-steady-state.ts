@@ -1,19 +1,63 @@
+import { durationNeeded } from '../../reports/slo/sample-sizing.js';
 import type { ExperimentInput } from '../experiment/experiment-schema.js';
+import type { Slo } from '../experiment/slo.js';
 
 /**
- * What every shipped experiment holds the reference stack to (2 nodes x 2 simulated A100 workers,
- * 2 batchers, 1 gateway, 3 etcd members; 16 output tokens a request, so a healthy request takes ~0.25 s).
+ * What every shipped experiment holds the reference stack to: the release gate's SLOs and request shapes
+ * (reports/slo/release-gate-slos.yaml, `gauntlet gate`'s defaults): p99 e2e < 300 ms for /infer and p99
+ * TTFT < 300 ms for streamed chats, half of each, 8 output tokens a request. The error rate is judged at
+ * < 1 % per window (a window of a few thousand requests cannot show the gate's < 0.1 %: that needs 3,838
+ * clean ones); every fault's own expectation of 0 failed requests is the stricter check.
  */
+export const referenceSlos = [
+  { id: 'infer-p99-e2e', metric: 'e2e', endpoint: 'infer', stat: 'p99', op: '<', threshold: 300 },
+  {
+    id: 'chat-stream-p99-ttft',
+    metric: 'ttft',
+    endpoint: 'chat_stream',
+    stat: 'p99',
+    op: '<',
+    threshold: 300,
+  },
+  { id: 'error-rate', metric: 'error_rate', op: '<', threshold: 0.01 },
+] satisfies Slo[];
+
+/** The release gate's default mix (`infer:0.5,chat_stream:0.5`) and output length. */
+export const referenceMix = { infer: 0.5, chat_stream: 0.5 };
+export const referenceMaxTokens = 8;
+
+/**
+ * 50 req/s: twice the gate's rated rate, so a window that a healthy stack passes conclusively stays short,
+ * and still far inside the reference stack's modelled capacity (~150 req/s) with a worker or a batcher down.
+ */
+export const referenceRate = 50;
+
+/**
+ * Every window (steady state, before, recovery, after-check) is as long as a p99 of each endpoint needs at
+ * this rate and mix (reports/slo/sample-sizing.ts: 563 successful samples each, so ~1,175 requests at half
+ * each): 24 s at 50 req/s.
+ */
+export const referenceWindowS = durationNeeded(referenceSlos, referenceMix, referenceRate).durationS;
+
+/** Faults start right after the steady-state window and last at most this long. */
+export const referenceFaultAt = referenceWindowS;
+export const referenceMaxFaultS = 20;
+
 export const referenceSteadyState = {
-  slos: [
-    { id: 'e2e-p99', metric: 'e2e', stat: 'p99', op: '<', threshold: 2_000 },
-    { id: 'error-rate', metric: 'error_rate', op: '<', threshold: 0.01 },
-  ],
-  windowS: 10,
+  slos: referenceSlos,
+  windowS: referenceWindowS,
 } satisfies ExperimentInput['steadyState'];
 
-/** 20 req/s of the `load` scenario for 60 s: faults at t+20 s leave 20 s after a 20 s fault. */
-export const referenceLoad = { scenario: 'load', rate: 20, durationS: 60 } satisfies ExperimentInput['load'];
+/**
+ * The steady state, the fault (up to 20 s), a window's room for the recovery after it, and the after-check:
+ * 92 s at 50 req/s, ~4,600 requests.
+ */
+export const referenceLoad = {
+  scenario: 'load',
+  rate: referenceRate,
+  durationS: referenceFaultAt + referenceMaxFaultS + 2 * referenceWindowS,
+  endpointMix: referenceMix,
+} satisfies ExperimentInput['load'];
 
 /** Stop everything when half the requests of 5 s fail: the stack is down, not degraded. */
 export const safetyAbort = [

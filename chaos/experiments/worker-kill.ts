@@ -1,24 +1,29 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const workerKill = defineExperiment({
   id: 'worker-kill',
   title: 'Kill one GPU worker (SIGKILL)',
   description:
-    'SIGKILL one of the four workers 20 s into steady load (a crashed vLLM process), restart it 20 s later.',
+    'SIGKILL one of the four workers right after the steady-state window (a crashed vLLM process), restart it 20 s later.',
   expectedOutcome:
     "No request fails. The batcher re-dispatches the killed worker's sequences: those without a token " +
     'yet start again elsewhere, and streams already under way continue on another worker from the ' +
     'last delivered token (redispatch.resume_streams), so clients see a slightly slower answer, not ' +
     'an error. The batcher ejects the worker on its first refused or reset connection (measured: ' +
     'detected after ~0.1 s); its etcd lease expires within 3 s. p99 e2e stays inside the SLO ' +
-    '(recovery 0 s). After the restart the worker re-registers and takes traffic again.',
+    '(recovery: held). After the restart the worker re-registers and takes traffic again.',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [
     {
       id: 'kill-worker',
-      at: 20,
+      at: referenceFaultAt,
       action: 'kill',
       target: { role: 'worker', count: 1, pick: 'first' },
       durationS: 20,

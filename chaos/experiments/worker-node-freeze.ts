@@ -1,5 +1,10 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const workerNodeFreeze = defineExperiment({
   id: 'worker-node-freeze',
@@ -20,7 +25,7 @@ export const workerNodeFreeze = defineExperiment({
   faults: [
     {
       id: 'freeze-node',
-      at: 20,
+      at: referenceFaultAt,
       action: 'node-freeze',
       target: { role: 'worker', count: 1, pick: 'first' },
       durationS: 20,

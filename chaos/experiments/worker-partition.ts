@@ -1,5 +1,10 @@
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 export const workerPartition = defineExperiment({
   id: 'worker-partition',
@@ -20,7 +25,7 @@ export const workerPartition = defineExperiment({
   faults: [
     {
       id: 'partition-worker',
-      at: 20,
+      at: referenceFaultAt,
       action: 'network-partition',
       target: { count: 1, pick: 'first' },
       durationS: 20,

@@ -41,6 +41,8 @@ interface WorkerEntry {
  */
 export class DetectionProbe {
   private readonly found: DetectionObservation[] = [];
+  /** When each source last answered: an observation's sinceMs. */
+  private readonly lastAnswer = new Map<string, number>();
   private readonly active = new Set<string>();
   private readonly memberIds = new Map<string, string>();
   private leader: string | undefined;
@@ -73,8 +75,9 @@ export class DetectionProbe {
   /** One poll; public so tests can drive it without timers. */
   async pollOnce(): Promise<void> {
     this.pollCount++;
-    const t = this.clock.now();
-    const seen: Array<[string, DetectionSignal, string]> = [];
+    // Each signal is stamped when its answer arrived (not when the poll began): the change happened within
+    // the polling interval before that, never after it.
+    const seen: Array<[string, DetectionSignal, string, number]> = [];
     const sourcesPolled = new Set<string>();
     const expected = this.options.expected();
     await Promise.all([
@@ -82,30 +85,40 @@ export class DetectionProbe {
         const workers = await this.batcherWorkers(batcher.url);
         if (!workers) return;
         const source = `batcher:${batcher.id}`;
+        const t = this.clock.now();
         sourcesPolled.add(source);
         const listed = new Set(workers.map((w) => w.id));
         for (const w of workers) {
-          if (w.ejected) seen.push([w.id, 'ejected', source]);
-          if (w.live === false) seen.push([w.id, 'not_live', source]);
-          if (w.registered === false) seen.push([w.id, 'unregistered', source]);
+          if (w.ejected) seen.push([w.id, 'ejected', source, t]);
+          if (w.live === false) seen.push([w.id, 'not_live', source, t]);
+          if (w.registered === false) seen.push([w.id, 'unregistered', source, t]);
         }
-        for (const id of expected.workers) if (!listed.has(id)) seen.push([id, 'unregistered', source]);
+        for (const id of expected.workers) if (!listed.has(id)) seen.push([id, 'unregistered', source, t]);
       }),
       (async () => {
         const registered = await this.registryIds();
         if (!registered) return;
+        const t = this.clock.now();
         sourcesPolled.add('etcd-registry');
         for (const id of [...expected.workers, ...expected.batchers]) {
-          if (!registered.has(id)) seen.push([id, 'unregistered', 'etcd-registry']);
+          if (!registered.has(id)) seen.push([id, 'unregistered', 'etcd-registry', t]);
         }
       })(),
-      this.pollLeader(t),
+      this.pollLeader(),
     ]);
     const now = new Set<string>();
-    for (const [targetId, signal, source] of seen) {
+    for (const [targetId, signal, source, t] of seen) {
       const key = `${source}|${targetId}|${signal}`;
       now.add(key);
-      if (!this.active.has(key)) this.record({ t, targetId, signal, source });
+      const previous = this.lastAnswer.get(source);
+      if (!this.active.has(key))
+        this.record({
+          t,
+          targetId,
+          signal,
+          source,
+          ...(previous === undefined ? {} : { sinceMs: t - previous }),
+        });
     }
     // A source that did not answer keeps its state: no news is not recovery.
     for (const key of [...this.active]) {
@@ -113,10 +126,17 @@ export class DetectionProbe {
       if (sourcesPolled.has(source) && !now.has(key)) this.active.delete(key);
     }
     for (const key of now) this.active.add(key);
+    for (const source of sourcesPolled)
+      this.lastAnswer.set(source, Math.max(this.lastAnswer.get(source) ?? 0, this.clock.now()));
+  }
+
+  /** How often it polls: a detection time is this precise. */
+  get intervalMs(): number {
+    return this.options.intervalMs ?? 100;
   }
 
   private async run(): Promise<void> {
-    const intervalMs = this.options.intervalMs ?? 100;
+    const intervalMs = this.intervalMs;
     const deadline = this.clock.now() + this.options.maxDurationMs;
     const maxPolls = Math.ceil(this.options.maxDurationMs / intervalMs) + 1;
     for (let i = 0; i < maxPolls && !this.stopped && this.clock.now() < deadline; i++) {
@@ -157,9 +177,10 @@ export class DetectionProbe {
     return undefined;
   }
 
-  private async pollLeader(t: number): Promise<void> {
+  private async pollLeader(): Promise<void> {
     const members = await this.options.etcdMembers();
     const statuses = await Promise.allSettled(members.map((m) => etcdMemberStatus(m.url, this.timeoutMs)));
+    const t = this.clock.now();
     let leaderMemberId: string | undefined;
     statuses.forEach((result, i) => {
       const member = members[i];
@@ -168,9 +189,19 @@ export class DetectionProbe {
       if (result.value.leaderId !== '0') leaderMemberId = result.value.leaderId;
     });
     const leader = leaderMemberId === undefined ? undefined : this.memberIds.get(leaderMemberId);
+    // Members that answer "no leader" (an election under way) still answered: that time is detection
+    // latency, not probe resolution.
+    const previous = this.lastAnswer.get('etcd-status');
+    if (statuses.some((r) => r.status === 'fulfilled')) this.lastAnswer.set('etcd-status', t);
     if (leader === undefined) return;
     if (this.leader !== undefined && leader !== this.leader) {
-      this.record({ t, targetId: this.leader, signal: 'leader_changed', source: 'etcd-status' });
+      this.record({
+        t,
+        targetId: this.leader,
+        signal: 'leader_changed',
+        source: 'etcd-status',
+        ...(previous === undefined ? {} : { sinceMs: t - previous }),
+      });
     }
     this.leader = leader;
   }

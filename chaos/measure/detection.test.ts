@@ -26,10 +26,40 @@ describe('detectionOf', () => {
       { id: 'w0', role: 'worker' as const },
       { id: 'w1', role: 'worker' as const },
     ];
-    expect(detectionOf({ action: 'node-kill' }, targets, at, observations)).toEqual({
+    expect(detectionOf({ action: 'node-kill' }, targets, at, observations)).toMatchObject({
       status: 'detected',
       afterMs: 2_900,
     });
+  });
+
+  it('states a wider resolution when the observation came long after its source last answered', () => {
+    const d = detectionOf(
+      { action: 'etcd-kill-leader' },
+      [{ id: 'etcd-0', role: 'etcd' }],
+      at,
+      [{ ...obs(at + 5_000, 'etcd-0', 'leader_changed', 'etcd-status'), sinceMs: 4_000 }],
+      { resolutionMs: 100 },
+    );
+    expect(d).toMatchObject({ status: 'detected', afterMs: 5_000, resolutionMs: 4_000 });
+    expect(d.note).toMatch(/last answered 4000 ms before/);
+  });
+
+  it('with routers: a worker is out when the last batcher dropped it, stamped at observation', () => {
+    const observations = [
+      obs(at + 100, 'w0', 'ejected', 'batcher:b0'),
+      obs(at + 50, 'w0', 'unregistered', 'etcd-registry'),
+      obs(at + 3_100, 'w0', 'not_live', 'batcher:b1'),
+    ];
+    const worker = [{ id: 'w0', role: 'worker' as const }];
+    expect(
+      detectionOf({ action: 'kill' }, worker, at, observations, { routers: ['b0', 'b1'], resolutionMs: 100 }),
+    ).toMatchObject({ status: 'detected', afterMs: 3_100, resolutionMs: 100 });
+    // One router that kept sending to it: not detected, naming that router.
+    const partial = detectionOf({ action: 'kill' }, worker, at, observations.slice(0, 2), {
+      routers: ['b0', 'b1'],
+    });
+    expect(partial).toMatchObject({ status: 'not_detected', afterMs: null });
+    expect(partial.note).toContain('still routed by b1');
   });
 
   it('not detected names the targets never seen', () => {

@@ -29,20 +29,27 @@ describe('faultImpact', () => {
     r('lost', 10_300, 5_000, false, 'timeout'),
     r('dup', 10_400, 200, true),
     r('dup', 10_400, 250, true),
-    r('late', 19_000, 2_000, false, 'server_error', 500), // ends at 21 s: after the window
+    r('late', 19_000, 2_000, false, 'server_error', 500), // sent in the window, ends at 21 s after it
+    r('hang', 15_000, 60_000, false, 'timeout'), // sent in the window, timed out a minute later
+    r('after', 20_500, 200, false, 'server_error', 500), // sent after the window: not the fault's
   ];
 
-  it('counts failures by kind among requests that ended in the window, cut streams included', () => {
+  it('counts failures by kind among requests that overlapped the window, cut streams and late ends included', () => {
     const impact = faultImpact(requests, at, 20_000);
-    expect(impact.failedByKind).toEqual({ stream_cut: 1, server_error: 2, timeout: 1 });
-    expect(impact.failed).toBe(4);
+    expect(impact.failedByKind).toEqual({ stream_cut: 1, server_error: 3, timeout: 2 });
+    expect(impact.failed).toBe(6);
     expect(impact.streamsCut).toBe(1);
-    expect(impact.requests).toBe(6);
+    expect(impact.requests).toBe(8);
   });
 
   it('finds lost ids (never answered) and duplicated ids (answered twice)', () => {
     const impact = faultImpact(requests, at, 20_000);
-    expect(impact).toMatchObject({ lost: 1, lostIds: ['lost'], duplicated: 1, duplicatedIds: ['dup'] });
+    expect(impact).toMatchObject({
+      lost: 2,
+      lostIds: ['lost', 'hang'],
+      duplicated: 1,
+      duplicatedIds: ['dup'],
+    });
   });
 
   it('a timed-out id that was answered by a retry is not lost', () => {

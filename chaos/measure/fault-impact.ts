@@ -1,7 +1,7 @@
 import { endOf, type MeasuredRequest } from './measured-request.js';
 
 export interface FaultImpact {
-  /** Requests that ended in the window. */
+  /** Requests that overlapped the window: sent before it ended, ended after it began. */
   requests: number;
   failed: number;
   failedByKind: Record<string, number>;
@@ -37,8 +37,9 @@ function isAnswered(r: MeasuredRequest): boolean {
 }
 
 /**
- * What a fault cost, over the requests that ended in [fromMs, toMs): a request fails when the fault hits it,
- * so one sent before the injection and cut by it counts here too.
+ * What a fault cost, over the requests that overlapped [fromMs, toMs): sent before toMs and ended at or after
+ * fromMs. One sent before the injection and cut by it counts, and so does one sent while the fault was in
+ * force that timed out long after it (a hang the fault caused ends after the fault).
  */
 export function faultImpact(
   requests: readonly MeasuredRequest[],
@@ -52,8 +53,7 @@ export function faultImpact(
   let count = 0;
   let failed = 0;
   for (const r of requests) {
-    const end = endOf(r);
-    if (end < fromMs || end >= toMs) continue;
+    if (r.t0 >= toMs || endOf(r) < fromMs) continue;
     count++;
     if (!r.ok) {
       failed++;

@@ -1,81 +1,186 @@
-import type { Verdict } from '../../reports/model/kinds.js';
+import { combineVerdicts, type Verdict } from '../../reports/model/kinds.js';
 import type { Expectations } from '../experiment/experiment-schema.js';
 import type { Detection } from './detection.js';
 import type { FaultImpact } from './fault-impact.js';
+import { describeRecovery, type Recovery } from './recovery.js';
+import type { SloWindow } from './slo-window.js';
 
 export interface FaultMeasures {
   impact: FaultImpact;
   detection: Detection;
-  recoveredAfterMs: number | null;
+  recovery: Recovery;
+  /** The window after the fault (and its recovery) to the load's end. */
+  after?: SloWindow;
+  /**
+   * Why the stack's host was starved while the fault was judged, or undefined: then a time to detect or to
+   * recover that misses its limit may be the host's CPU, not the stack, and is inconclusive, not fail.
+   */
+  hostStarved?: string | undefined;
+}
+
+/** One expectation, checked: what was measured against what was allowed. */
+export interface ExpectationCheck {
+  /** The expectation's name (maxFailedRequests, ...) or `after-window` for the SLOs after the fault. */
+  name: string;
+  verdict: Verdict | 'not_applicable';
+  measured: number | null;
+  limit: number | null;
+  detail: string;
 }
 
 export interface Judgement {
   verdict: Verdict;
-  /** One line per expectation, met or not, with the measured and the allowed value. */
-  reasons: string[];
+  checks: ExpectationCheck[];
 }
 
-/** Checks one fault's measures against its expectations; each reason says what was measured and allowed. */
+/**
+ * Checks one fault's measures against its expectations, one structured record each. A fault with no
+ * expectation, or whose window held no request, is inconclusive: nothing was shown.
+ */
 export function judgeFault(m: FaultMeasures, expect: Expectations): Judgement {
-  const reasons: string[] = [];
-  let verdict: Verdict = 'pass';
-  const check = (ok: boolean, text: string) => {
-    reasons.push(`${ok ? 'ok' : 'FAIL'}: ${text}`);
-    if (!ok) verdict = 'fail';
-  };
+  const checks: ExpectationCheck[] = [];
+  const add = (c: ExpectationCheck) => checks.push(c);
   if (m.impact.requests === 0) {
-    return { verdict: 'inconclusive', reasons: ['no request ended while the fault was in force'] };
+    return {
+      verdict: 'inconclusive',
+      checks: [
+        {
+          name: 'requests',
+          verdict: 'inconclusive',
+          measured: 0,
+          limit: null,
+          detail: 'no request overlapped the fault',
+        },
+      ],
+    };
   }
-  if (expect.maxFailedRequests !== undefined) {
-    const byKind = Object.entries(m.impact.failedByKind)
-      .map(([kind, n]) => `${kind} ${n}`)
-      .join(', ');
-    const ok = m.impact.failed <= expect.maxFailedRequests;
-    check(
-      ok,
-      `failed requests ${m.impact.failed} ${ok ? '<=' : '>'} maxFailedRequests ${expect.maxFailedRequests}${byKind ? ` (${byKind})` : ''}`,
-    );
-  }
-  if (expect.maxStreamsCut !== undefined) {
-    const ok = m.impact.streamsCut <= expect.maxStreamsCut;
-    check(ok, `streams cut ${m.impact.streamsCut} ${ok ? '<=' : '>'} maxStreamsCut ${expect.maxStreamsCut}`);
-  }
-  if (expect.maxRecoveryS !== undefined) {
-    if (m.recoveredAfterMs === null)
-      check(false, `not back inside the SLOs before the load ended (maxRecoveryS ${expect.maxRecoveryS})`);
-    else {
-      const s = m.recoveredAfterMs / 1000;
-      check(
-        s <= expect.maxRecoveryS,
-        `recovered after ${s.toFixed(1)} s ${s <= expect.maxRecoveryS ? '<=' : '>'} maxRecoveryS ${expect.maxRecoveryS}`,
-      );
-    }
-  }
-  if (expect.maxDetectS !== undefined) {
-    if (m.detection.status === 'not_applicable')
-      reasons.push(`n/a: detection not applicable (${m.detection.note ?? ''})`);
-    else if (m.detection.status === 'not_detected' || m.detection.afterMs === null) {
-      check(false, `not detected (${m.detection.note ?? 'no signal'}; maxDetectS ${expect.maxDetectS})`);
-    } else {
-      const s = m.detection.afterMs / 1000;
-      check(
-        s <= expect.maxDetectS,
-        `detected after ${s.toFixed(2)} s ${s <= expect.maxDetectS ? '<=' : '>'} maxDetectS ${expect.maxDetectS}`,
-      );
-    }
-  }
+  const upTo = (name: string, measured: number, limit: number | undefined, what: string, more = '') => {
+    if (limit === undefined) return;
+    const ok = measured <= limit;
+    add({
+      name,
+      verdict: ok ? 'pass' : 'fail',
+      measured,
+      limit,
+      detail: `${what} ${measured} ${ok ? '<=' : '>'} ${name} ${limit}${more}`,
+    });
+  };
+  const byKind = Object.entries(m.impact.failedByKind)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  upTo(
+    'maxFailedRequests',
+    m.impact.failed,
+    expect.maxFailedRequests,
+    'failed requests',
+    byKind ? ` (${byKind})` : '',
+  );
+  upTo('maxStreamsCut', m.impact.streamsCut, expect.maxStreamsCut, 'streams cut');
+  if (expect.maxRecoveryS !== undefined) add(recoveryCheck(m.recovery, expect.maxRecoveryS));
+  if (expect.maxDetectS !== undefined) add(detectionCheck(m.detection, expect.maxDetectS));
   if (expect.noLostRequests) {
-    check(
-      m.impact.lost === 0,
-      `lost requests ${m.impact.lost}${m.impact.lost > 0 ? ` (${m.impact.lostIds.join(', ')})` : ''}`,
-    );
+    const ids = m.impact.lost > 0 ? ` (${m.impact.lostIds.join(', ')})` : '';
+    add({
+      name: 'noLostRequests',
+      verdict: m.impact.lost === 0 ? 'pass' : 'fail',
+      measured: m.impact.lost,
+      limit: 0,
+      detail: `lost requests ${m.impact.lost}${ids}`,
+    });
   }
   if (expect.noDuplicates) {
-    check(
-      m.impact.duplicated === 0,
-      `duplicated requests ${m.impact.duplicated}${m.impact.duplicated > 0 ? ` (${m.impact.duplicatedIds.join(', ')})` : ''}`,
-    );
+    const ids = m.impact.duplicated > 0 ? ` (${m.impact.duplicatedIds.join(', ')})` : '';
+    add({
+      name: 'noDuplicates',
+      verdict: m.impact.duplicated === 0 ? 'pass' : 'fail',
+      measured: m.impact.duplicated,
+      limit: 0,
+      detail: `duplicated requests ${m.impact.duplicated}${ids}`,
+    });
   }
-  if (reasons.length === 0) reasons.push('no expectations set');
-  return { verdict, reasons };
+  if (checks.length === 0) {
+    return {
+      verdict: 'inconclusive',
+      checks: [
+        {
+          name: 'expectations',
+          verdict: 'inconclusive',
+          measured: null,
+          limit: null,
+          detail: 'no expectations set: a fault without expectations shows nothing',
+        },
+      ],
+    };
+  }
+  if (m.after) add(afterCheck(m.after));
+  const judged = m.hostStarved ? checks.map((c) => starved(c, m.hostStarved as string)) : checks;
+  const verdict = combineVerdicts(judged.map((c) => c.verdict));
+  return { verdict, checks: judged };
+}
+
+/** Timings measured on a starved host: a miss is not evidence against the stack. Counts stand. */
+const TIMINGS = new Set(['maxDetectS', 'maxRecoveryS']);
+
+function starved(c: ExpectationCheck, why: string): ExpectationCheck {
+  if (c.verdict !== 'fail' || !TIMINGS.has(c.name)) return c;
+  return { ...c, verdict: 'inconclusive', detail: `${c.detail}; but ${why}` };
+}
+
+function recoveryCheck(r: Recovery, maxS: number): ExpectationCheck {
+  const base = { name: 'maxRecoveryS', limit: maxS };
+  switch (r.status) {
+    case 'held':
+      return { ...base, verdict: 'pass', measured: null, detail: r.note };
+    case 'recovered': {
+      const s = (r.afterMs ?? 0) / 1000;
+      const ok = s <= maxS;
+      return {
+        ...base,
+        verdict: ok ? 'pass' : 'fail',
+        measured: s,
+        detail: `recovered after ${describeRecovery(r)} ${ok ? '<=' : '>'} maxRecoveryS ${maxS} (${r.note})`,
+      };
+    }
+    case 'not_recovered':
+      return { ...base, verdict: 'fail', measured: null, detail: `${r.note} (maxRecoveryS ${maxS})` };
+    case 'undecided':
+      return { ...base, verdict: 'inconclusive', measured: null, detail: `${r.note} (maxRecoveryS ${maxS})` };
+  }
+}
+
+function detectionCheck(d: Detection, maxS: number): ExpectationCheck {
+  const base = { name: 'maxDetectS', limit: maxS };
+  if (d.status === 'not_applicable') {
+    return { ...base, verdict: 'not_applicable', measured: null, detail: `not applicable (${d.note ?? ''})` };
+  }
+  if (d.status === 'not_detected' || d.afterMs === null) {
+    return {
+      ...base,
+      verdict: 'fail',
+      measured: null,
+      detail: `not detected (${d.note ?? 'no signal'}; maxDetectS ${maxS})`,
+    };
+  }
+  const s = d.afterMs / 1000;
+  const ok = s <= maxS;
+  const within = d.resolutionMs === undefined ? '' : ` (within the ${d.resolutionMs} ms before)`;
+  const detail = `detected after ${s.toFixed(2)} s${within} ${ok ? '<=' : '>'} maxDetectS ${maxS}`;
+  // Seen late, but the probe's answers were so far apart that the change may have come within the limit.
+  const unsure = !ok && (d.afterMs - (d.resolutionMs ?? 0)) / 1000 <= maxS;
+  return {
+    ...base,
+    verdict: ok ? 'pass' : unsure ? 'inconclusive' : 'fail',
+    measured: s,
+    detail: unsure ? `${detail}, but it may have happened within the limit: the probe saw it late` : detail,
+  };
+}
+
+/** The SLOs over the rest of the load after the fault: the stack must be back, shown with intervals. */
+function afterCheck(w: SloWindow): ExpectationCheck {
+  const failed = w.slos.filter((s) => s.verdict === 'fail' || s.verdict === 'inconclusive');
+  const detail =
+    failed.length === 0
+      ? `SLOs met after the fault (${w.requests} requests)`
+      : `after the fault: ${failed.map((s) => `${s.id} ${s.verdict}: ${s.reason}`).join('; ')}`;
+  return { name: 'after-window', verdict: w.verdict, measured: null, limit: null, detail };
 }

@@ -1,13 +1,15 @@
 import type { Verdict } from '../../reports/model/kinds.js';
+import { overloadDuring } from '../../reports/slo/host-overload.js';
 import type { Expectations, FaultAction, FaultSpec, RoleName } from '../experiment/experiment-schema.js';
 import type { Slo } from '../experiment/slo.js';
 import type { JournalEntry } from '../faults/fault-journal.js';
 import { linkOf } from '../faults/fault-registry.js';
 import { type DetectionObservation, type DetectionStatus, detectionOf } from './detection.js';
+import type { WindowEvaluationOptions } from './evaluate-window.js';
 import { faultImpact } from './fault-impact.js';
-import { judgeFault } from './judge-fault.js';
+import { type ExpectationCheck, judgeFault } from './judge-fault.js';
 import type { MeasuredRequest } from './measured-request.js';
-import { recoveredAfterMs } from './recovery.js';
+import { type Recovery, recoveryOf } from './recovery.js';
 import { type SloWindow, sloWindow } from './slo-window.js';
 
 /** One fault's outcome, joined from the journal, the requests and the detection probe. Times in Unix ms. */
@@ -22,8 +24,12 @@ export interface FaultResult {
   detection: DetectionStatus;
   detectedAfterMs: number | null;
   detectionNote?: string;
+  /** The probe's polling interval: detection happened up to this much before detectedAfterMs. */
+  detectionResolutionMs?: number;
+  /** Injection to the first window back inside the SLOs; null unless `recovery.status` is recovered. */
   recoveredAfterMs: number | null;
-  /** Failed requests that ended while the fault was in force, by error kind. */
+  recovery: Recovery | null;
+  /** Failed requests that overlapped the fault (sent before it ended, ended after it began), by kind. */
   failedRequests: Record<string, number>;
   failedTotal: number;
   streamsCut: number;
@@ -32,7 +38,8 @@ export interface FaultResult {
   lostIds: string[];
   duplicatedIds: string[];
   verdict: Verdict;
-  reasons: string[];
+  /** One structured record per expectation: measured, allowed, verdict. */
+  checks: ExpectationCheck[];
   /**
    * By send time. before: the windowS before injection (requests that also ended before it: those in flight
    * belong to the fault); during: from injection to max(rollback, recovery); after: to the load's end.
@@ -50,9 +57,16 @@ export interface MeasureContext {
   /** The steady-state window: the "before" window is this long. */
   windowMs: number;
   observations: readonly DetectionObservation[];
-  minSamples?: number;
-  /** Recovery windows are 10 s unless set. */
+  /** Batchers that route to workers (up during the run): a worker is detected when all dropped it. */
+  routers?: readonly string[];
+  /** The detection probe's polling interval. */
+  probeIntervalMs?: number;
+  /** Recovery windows are as long as the steady-state window unless set. */
   recoveryWindowMs?: number;
+  /** How far apart recovery windows start (1 s). */
+  recoveryStepMs?: number;
+  /** Host overloads and the load's endpoints, for the reports' evaluator. */
+  evaluation?: WindowEvaluationOptions;
 }
 
 export function measureFault(
@@ -77,6 +91,7 @@ export function measureFault(
       detection: 'not_applicable',
       detectedAfterMs: null,
       recoveredAfterMs: null,
+      recovery: null,
       failedRequests: {},
       failedTotal: 0,
       streamsCut: 0,
@@ -85,34 +100,49 @@ export function measureFault(
       lostIds: [],
       duplicatedIds: [],
       verdict: 'inconclusive',
-      reasons: [
-        entry
-          ? `the fault was not injected: ${entry.injectError}`
-          : 'the fault was not injected (the run stopped first)',
+      checks: [
+        {
+          name: 'injected',
+          verdict: 'inconclusive',
+          measured: null,
+          limit: null,
+          detail: entry
+            ? `the fault was not injected: ${entry.injectError}`
+            : 'the fault was not injected (the run stopped first)',
+        },
       ],
       windows: [],
     };
   }
   const injectedAt = entry.injectedAt;
-  const opts = ctx.minSamples === undefined ? {} : { minSamples: ctx.minSamples };
-  const recovered = recoveredAfterMs(ctx.sorted, injectedAt, ctx.slos, {
-    ...opts,
-    windowMs: ctx.recoveryWindowMs ?? 10_000,
-    endMs: ctx.loadEndMs,
-  });
+  const opts = ctx.evaluation ?? {};
   const revertAt =
     entry.revertedAt !== undefined && entry.revertedAt < ctx.loadEndMs ? entry.revertedAt : ctx.loadEndMs;
-  const recoveredAt = recovered === null ? ctx.loadEndMs : injectedAt + recovered;
-  const duringEnd = Math.min(ctx.loadEndMs, Math.max(revertAt, recoveredAt));
-  const impact = faultImpact(ctx.sorted, injectedAt, duringEnd, ctx.byId);
   const link = linkOf(spec);
   const detection = detectionOf(
     { action: spec.action, ...(link ? { link } : {}) },
     targets,
     injectedAt,
     ctx.observations,
+    {
+      routers: (ctx.routers ?? []).filter((r) => !targets.some((t) => t.id === r)),
+      ...(ctx.probeIntervalMs === undefined ? {} : { resolutionMs: ctx.probeIntervalMs }),
+    },
   );
-  const judgement = judgeFault({ impact, detection, recoveredAfterMs: recovered }, expectations);
+  // While the fault is still in force the stack has recovered only once it routes around it.
+  const routedAround = detection.afterMs === null ? revertAt : injectedAt + detection.afterMs;
+  const recovery = recoveryOf(ctx.sorted, injectedAt, ctx.slos, {
+    ...opts,
+    windowMs: ctx.recoveryWindowMs ?? ctx.windowMs,
+    ...(ctx.recoveryStepMs === undefined ? {} : { stepMs: ctx.recoveryStepMs }),
+    endMs: ctx.loadEndMs,
+    eligibleFromMs: Math.min(revertAt, routedAround),
+    faultEndMs: revertAt,
+  });
+  const recovered = recovery.afterMs;
+  const recoveredAt = recovered === null ? revertAt : injectedAt + recovered;
+  const duringEnd = Math.min(ctx.loadEndMs, Math.max(revertAt, recoveredAt));
+  const impact = faultImpact(ctx.sorted, injectedAt, duringEnd, ctx.byId);
   const windows = [
     sloWindow(
       'before',
@@ -125,13 +155,25 @@ export function measureFault(
     sloWindow('during', ctx.sorted, injectedAt, duringEnd, ctx.slos, opts),
     sloWindow('after', ctx.sorted, duringEnd, ctx.loadEndMs, ctx.slos, opts),
   ];
+  const after = windows[2];
+  // Times measured while the stack's host was starved say nothing against the stack (judge-fault.ts).
+  const hostStarved = overloadDuring(opts.hostOverloads ?? [], {
+    fromS: injectedAt / 1000,
+    toS: duringEnd / 1000,
+  });
+  const judgement = judgeFault(
+    { impact, detection, recovery, ...(after ? { after } : {}), ...(hostStarved ? { hostStarved } : {}) },
+    expectations,
+  );
   return {
     ...base,
     injectedAt,
     detection: detection.status,
     detectedAfterMs: detection.afterMs,
     ...(detection.note ? { detectionNote: detection.note } : {}),
+    ...(detection.resolutionMs === undefined ? {} : { detectionResolutionMs: detection.resolutionMs }),
     recoveredAfterMs: recovered,
+    recovery,
     failedRequests: impact.failedByKind,
     failedTotal: impact.failed,
     streamsCut: impact.streamsCut,
@@ -140,7 +182,7 @@ export function measureFault(
     lostIds: impact.lostIds,
     duplicatedIds: impact.duplicatedIds,
     verdict: judgement.verdict,
-    reasons: judgement.reasons,
+    checks: judgement.checks,
     windows,
   };
 }

@@ -20,6 +20,8 @@ export interface MeasuredRequest {
   /** Endpoint kind (infer, chat, chat_stream, completions), for SLOs limited to one. */
   ep?: string;
   ttft?: number;
+  /** Output tokens received (TPOT needs them; 1 when unknown). */
+  out?: number;
 }
 
 export function fromSample(sample: RequestSample): MeasuredRequest {
@@ -34,6 +36,7 @@ export function fromSample(sample: RequestSample): MeasuredRequest {
   if (sample.err !== undefined) out.err = sample.err;
   if (sample.w !== undefined) out.w = sample.w;
   if (sample.ttft !== undefined) out.ttft = sample.ttft;
+  if (typeof sample.out === 'number') out.out = sample.out;
   return out;
 }
 

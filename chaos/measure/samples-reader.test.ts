@@ -27,10 +27,12 @@ describe('SamplesReader', () => {
         ...(ok ? {} : { err: 'server_error' }),
       });
     appendFileSync(file, `${line('a', 1)}\nnot json\n${line('b', 0).slice(0, 20)}`);
-    expect(reader.read()).toEqual([{ id: 'a', t0: 1000, e2e: 12.5, ok: true, st: 200, ep: 'chat', w: 'w0' }]);
+    expect(reader.read()).toEqual([
+      { id: 'a', t0: 1000, e2e: 12.5, ok: true, st: 200, ep: 'chat', w: 'w0', out: 16 },
+    ]);
     appendFileSync(file, `${line('b', 0).slice(20)}\n`);
     expect(reader.read()).toEqual([
-      { id: 'b', t0: 1000, e2e: 12.5, ok: false, st: 502, ep: 'chat', w: 'w0', err: 'server_error' },
+      { id: 'b', t0: 1000, e2e: 12.5, ok: false, st: 502, ep: 'chat', w: 'w0', err: 'server_error', out: 16 },
     ]);
     expect(reader.malformedLines).toBe(1);
   });

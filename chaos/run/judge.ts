@@ -1,7 +1,7 @@
 import { combineVerdicts, type Verdict } from '../../reports/model/kinds.js';
 import type { AuditFinding } from '../measure/audit.js';
 import type { FaultResult } from '../measure/measure-fault.js';
-import type { SloWindow } from '../measure/slo-window.js';
+import { describeWindow, type SloWindow } from '../measure/slo-window.js';
 import type { ExperimentResult, ExperimentStatus } from '../run-experiment.js';
 
 /** Step 8, judge: the experiment's verdict and its reasons, failures first. */
@@ -25,6 +25,9 @@ export function overallVerdict(r: {
   }
   if (r.status === 'completed' && r.steadyState === null)
     unsure.push('the load ended before the steady-state window');
+  if (r.steadyState?.verdict === 'inconclusive') {
+    unsure.push(`steady state not shown before the faults (${describeWindow(r.steadyState)})`);
+  }
   if (r.abort) fails.push(`aborted: ${r.abort.message}`);
   if (r.afterCheck?.verdict === 'fail') fails.push(`after-check failed (${describeWindow(r.afterCheck)})`);
   if (r.afterCheck?.verdict === 'inconclusive')
@@ -32,21 +35,17 @@ export function overallVerdict(r: {
   for (const e of r.rollbackErrors) fails.push(`rollback failed: ${e}`);
   for (const f of r.audit) fails.push(`audit: ${f.detail}`);
   for (const f of r.faultResults) {
-    if (f.verdict === 'fail')
-      fails.push(`fault ${f.id}: ${f.reasons.filter((x) => x.startsWith('FAIL')).join('; ')}`);
-    if (f.verdict === 'inconclusive') unsure.push(`fault ${f.id}: ${f.reasons.join('; ')}`);
+    const detail = (verdict: string) =>
+      f.checks
+        .filter((c) => c.verdict === verdict)
+        .map((c) => `${c.name}: ${c.detail}`)
+        .join('; ');
+    if (f.verdict === 'fail') fails.push(`fault ${f.id}: ${detail('fail')}`);
+    if (f.verdict === 'inconclusive') unsure.push(`fault ${f.id}: ${detail('inconclusive')}`);
   }
   const verdict = combineVerdicts([
     ...(fails.length > 0 ? ['fail' as const] : []),
     ...(unsure.length > 0 ? ['inconclusive' as const] : []),
   ]);
   return { verdict, reasons: [...fails, ...unsure] };
-}
-
-function describeWindow(w: SloWindow | null): string {
-  if (!w) return 'no data';
-  const slos = w.slos
-    .map((s) => `${s.id} ${s.value === null ? 'n/a' : Number(s.value.toPrecision(4))} ${s.verdict}`)
-    .join(', ');
-  return `${w.requests} requests; ${slos}`;
 }

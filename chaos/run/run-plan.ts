@@ -1,5 +1,6 @@
 import type { StackHandle } from '../../core/platform/platform.js';
 import { mulberry32 } from '../../core/random/prng.js';
+import { ENDPOINTS, type Endpoint } from '../../reports/model/kinds.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { Experiment } from '../experiment/experiment-schema.js';
 import { validateExperiment } from '../experiment/load-experiment.js';
@@ -9,6 +10,7 @@ import { topologyOfStack } from '../experiment/topology.js';
 import { FaultJournal } from '../faults/fault-journal.js';
 import { StackFaults } from '../faults/stack-faults.js';
 import { DetectionProbe } from '../measure/detection-probe.js';
+import type { WindowEvaluationOptions } from '../measure/evaluate-window.js';
 import type { RoutingProbe, RunExperimentOptions } from '../run-experiment.js';
 
 /** Everything fixed before the run starts: settings with their defaults, the SLOs, the fault API, the probe. */
@@ -20,7 +22,8 @@ export interface RunPlan {
   log: (line: string) => void;
   tickMs: number;
   loadGraceMs: number;
-  evalOptions: { minSamples?: number };
+  /** The reports' evaluator's options for a window: host overloads so far, the load's endpoints. */
+  evaluation: () => WindowEvaluationOptions;
   slos: Slo[];
   windowMs: number;
   durationMs: number;
@@ -36,7 +39,7 @@ export function planRun(experiment: Experiment, options: RunExperimentOptions): 
   const { stack } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
-  const loadGraceMs = options.loadGraceMs ?? 30_000;
+  const loadGraceMs = options.loadGraceMs ?? 70_000;
   validateExperiment(experiment, topologyOfStack(stack), `experiment ${experiment.id}`);
   const slos = resolveSlos(experiment, options.sloCatalog);
   const durationMs = experiment.load.durationS * 1000;
@@ -59,7 +62,10 @@ export function planRun(experiment: Experiment, options: RunExperimentOptions): 
     log,
     tickMs: options.tickMs ?? 1_000,
     loadGraceMs,
-    evalOptions: options.minSamples === undefined ? {} : { minSamples: options.minSamples },
+    evaluation: () => ({
+      hostOverloads: options.hostOverloads?.() ?? [],
+      ...(experiment.load.endpointMix ? { endpoints: mixEndpoints(experiment.load.endpointMix) } : {}),
+    }),
     slos,
     windowMs: experiment.steadyState.windowS * 1000,
     durationMs,
@@ -83,4 +89,8 @@ function defaultProbe(stack: StackHandle, faults: StackFaults, maxDurationMs: nu
     }),
     maxDurationMs,
   });
+}
+
+function mixEndpoints(mix: Partial<Record<Endpoint, number>>): Endpoint[] {
+  return ENDPOINTS.filter((e) => (mix[e] ?? 0) > 0);
 }

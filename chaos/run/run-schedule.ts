@@ -23,7 +23,9 @@ export async function runSchedule(plan: RunPlan, run: RunRecord): Promise<void> 
     const elapsed = now - run.loadStartMs;
     if (run.reader) run.take(run.reader.read());
     if (checkSteadyState(plan, run, elapsed) === 'failed') return;
-    if (run.steadyState?.verdict === 'pass') {
+    // An inconclusive steady state (too few samples, a starved host) still lets the faults run, but the
+    // experiment can then be inconclusive at best (run/judge.ts); a failed one stops before any fault.
+    if (run.steadyState !== null && run.steadyState.verdict !== 'fail') {
       injectDue(plan, run, elapsed);
       revertDue(plan, run, elapsed);
     }
@@ -53,12 +55,12 @@ function checkSteadyState(plan: RunPlan, run: RunRecord, elapsed: number): 'fail
     run.loadStartMs,
     run.loadStartMs + plan.windowMs,
     plan.slos,
-    plan.evalOptions,
+    plan.evaluation(),
   );
   run.steadyState = window;
   plan.journal.note('steady-state', `before faults: ${window.verdict} over ${window.requests} requests`);
   plan.log(`steady state: ${window.verdict} (${window.requests} requests)`);
-  if (window.verdict === 'pass') return 'ok';
+  if (window.verdict !== 'fail') return 'ok';
   run.status = 'steady_state_failed';
   return 'failed';
 }

@@ -6,7 +6,8 @@ import type { LoadPlan, LoadStarter, RunningLoad } from '../run-experiment.js';
 
 /**
  * A small open-loop load for chaos tests that must not depend on k6: `rate` requests a second for
- * `durationS`, alternating streamed chat and non-streamed completions, one RequestSample line each.
+ * `durationS`, alternating streamed chat and non-streamed completions (or the seed's /infer when the plan's
+ * mix sends it, as the reference experiments do), one RequestSample line each.
  * Loopback only; bounded in count (rate x duration) and time (each request times out).
  */
 export class FetchLoad implements LoadStarter {
@@ -27,6 +28,7 @@ export class FetchLoad implements LoadStarter {
     let stopped = false;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const maxTokens = this.options.maxTokens ?? 16;
+    const plain = (plan.endpointMix?.infer ?? 0) > 0 ? 'infer' : 'completions';
 
     const one = async (index: number): Promise<void> => {
       const stream = index % 2 === 0;
@@ -36,7 +38,7 @@ export class FetchLoad implements LoadStarter {
         id,
         sc: plan.scenario,
         ph: 'steady',
-        ep: stream ? 'chat_stream' : 'completions',
+        ep: stream ? 'chat_stream' : plain,
         t0,
         st: 0,
         ok: 0,
@@ -45,7 +47,7 @@ export class FetchLoad implements LoadStarter {
       };
       try {
         const response = await request(
-          `${plan.gatewayUrl}${stream ? '/v1/chat/completions' : '/v1/completions'}`,
+          `${plan.gatewayUrl}${stream ? '/v1/chat/completions' : plain === 'infer' ? '/infer' : '/v1/completions'}`,
           {
             method: 'POST',
             dispatcher: agent,
@@ -62,7 +64,9 @@ export class FetchLoad implements LoadStarter {
                     max_tokens: maxTokens,
                     stream: true,
                   }
-                : { model: this.options.model, prompt: `chaos ${index}`, max_tokens: maxTokens },
+                : plain === 'infer'
+                  ? { prompt: `chaos ${index}`, max_tokens: maxTokens }
+                  : { model: this.options.model, prompt: `chaos ${index}`, max_tokens: maxTokens },
             ),
             signal: AbortSignal.timeout(timeoutMs),
           },

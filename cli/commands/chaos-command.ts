@@ -6,6 +6,7 @@ import { describePlan } from '../../chaos/experiment/describe-plan.js';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
 import { loadExperiment } from '../../chaos/experiment/load-experiment.js';
 import { type Topology, topologyOfPlan } from '../../chaos/experiment/topology.js';
+import { referenceMaxTokens } from '../../chaos/experiments/reference-steady-state.js';
 import { shippedExperiments } from '../../chaos/experiments/shipped-experiments.js';
 import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
@@ -50,7 +51,12 @@ export function registerChaos(program: Command): void {
     .option('--config <file>', 'cluster config YAML (default: the reference stack)')
     .option('--dry-run', 'print the plan and touch nothing')
     .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)
-    .option('--max-tokens <n>', 'output tokens a request', positiveNumber('--max-tokens', 131_072), 16)
+    .option(
+      '--max-tokens <n>',
+      "output tokens a request, as the release gate sends",
+      positiveNumber('--max-tokens', 131_072),
+      referenceMaxTokens,
+    )
     .option('--out <dir>', 'folder for the reports (required unless --dry-run)')
     .action(async (name: string, flags: ChaosFlags) => {
       const config = loadClusterConfig(flags.config);

@@ -1,12 +1,18 @@
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
+import { referenceFaultAt, referenceWindowS } from '../../chaos/experiments/reference-steady-state.js';
 import { workerKill } from '../../chaos/experiments/worker-kill.js';
 import { combineVerdicts } from '../../reports/model/kinds.js';
 import type { RunResult } from '../../reports/run-result.js';
 
+/** How long the gate's worker stays dead: shorter than the shipped experiment's 20 s. */
+const killS = 10;
+
 /**
- * The failover part of a gate: worker-kill, shortened to fit a release gate (30 s of load, the kill at
- * t+10 s, restart 10 s later) with the same expectations: zero failed requests, detection within 2 s,
- * recovery within 10 s, nothing lost or duplicated.
+ * The failover part of a gate: worker-kill with the release gate's SLOs and request shapes, the worker
+ * restarted after 10 s instead of 20, and the same expectations: zero failed requests, detection within
+ * 2 s, recovery within 10 s, nothing lost or duplicated. Its windows keep the size a healthy stack needs
+ * for conclusive p99s (reference-steady-state.ts): the steady state, the kill, room to recover, the
+ * after-check.
  */
 export function gateFailoverExperiment(): Experiment {
   const [kill] = workerKill.faults;
@@ -14,9 +20,8 @@ export function gateFailoverExperiment(): Experiment {
   return {
     ...workerKill,
     id: 'gate-worker-kill',
-    steadyState: { ...workerKill.steadyState, windowS: 8 },
-    load: { ...workerKill.load, durationS: 30 },
-    faults: [{ ...kill, at: 10, durationS: 10 }],
+    load: { ...workerKill.load, durationS: referenceFaultAt + killS + 2 * referenceWindowS },
+    faults: [{ ...kill, at: referenceFaultAt, durationS: killS }],
   };
 }
 

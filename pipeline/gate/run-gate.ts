@@ -57,7 +57,7 @@ export async function runGate(options: RunGateOptions): Promise<{ run: RunResult
       outDir: join(outDir, 'failover'),
       command: options.command,
       seed: suiteOptions.seed,
-      maxTokens: 16,
+      maxTokens: suiteOptions.maxTokens,
       ...(options.interrupt ? { interrupt: options.interrupt } : {}),
       ...(options.progress === undefined ? {} : { progress: options.progress }),
       ...(options.driver ? { driver: options.driver } : {}),

@@ -31,6 +31,7 @@ function passedExperiment(): ExperimentResult {
     audit: [],
     journal: { faults: [], notes: [] },
     requests: 0,
+    cancelledIds: [],
     malformedLines: 0,
     samplesFile: null,
   };

@@ -3,12 +3,15 @@ import { FaultJournal } from '../../chaos/faults/fault-journal.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
 import { runExperiment } from '../../chaos/run-experiment.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import { overloadsInSeries } from '../../reports/slo/host-overload.js';
 import type { LoadDriver } from '../../runner/load/load-driver.js';
 import type { FaultPart } from '../pipeline-options.js';
 import type { Reached } from './bring-up.js';
 import { type LoadSession, type LoadSessionContext, startLoadSession } from './load-session.js';
 import { recordLoad } from './run-load.js';
 import { markIncomplete, type RunState } from './run-state.js';
+import { serverSeries } from './server-series.js';
+import { scrapeIntervalMs } from './start-scrapes.js';
 
 /**
  * Runs one fault part: the chaos experiment drives its own load and fault schedule (rollbacks, sweeps and
@@ -48,6 +51,13 @@ export async function runFaults(
       load: loadStarterFrom(driver, { seed: part.seed, maxTokens: part.maxTokens }),
       outDir,
       ...(stack.links ? { links: stack.links } : {}),
+      // Chaos windows use the same host-overload rule as the run's SLOs: the services' event-loop delay
+      // from the run's own scrapes, read whenever a window is judged.
+      hostOverloads: () => {
+        const points = state.scraper?.points ?? [];
+        const series = serverSeries(points, 0, scrapeIntervalMs).series;
+        return overloadsInSeries(series, scrapeIntervalMs / 1000);
+      },
       log: context.log,
     });
     state.experiments.push(result);

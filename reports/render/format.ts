@@ -1,4 +1,4 @@
-import type { SloVerdictRecord } from '../run-result.js';
+import type { FaultRecord, SloVerdictRecord } from '../run-result.js';
 
 /** Status words, no emoji: they read the same in a terminal, a PR comment and a screen reader. */
 export function verdictWord(verdict: 'pass' | 'fail' | 'inconclusive' | 'not_applicable'): string {
@@ -74,4 +74,24 @@ export function escapeXml(text: string): string {
 /** A Markdown table cell: pipes escaped, line breaks flattened. */
 export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Time to detect with the probe's resolution ("0.31 s (probe 100 ms)"), or why there is none. */
+export function detectionText(f: FaultRecord): string {
+  if (f.detectedAfterMs === null) return f.detection?.status.replace('_', ' ') ?? '-';
+  const res = f.detection?.resolutionMs;
+  return `${ms(f.detectedAfterMs)}${res ? ` (probe ${res} ms)` : ''}`;
+}
+
+/**
+ * Time to recover as the windows could show it: "held" when the SLOs were never left, else the first
+ * passing window's start with the windows' spacing ("4 s, resolution 1 s"); never a bare "0.0 s".
+ */
+export function recoveryText(f: FaultRecord): string {
+  const r = f.recovery;
+  if (!r) return f.recoveredAfterMs === null ? 'did not recover' : ms(f.recoveredAfterMs);
+  if (r.status === 'held') return 'held (SLOs never left)';
+  if (r.status === 'recovered' && f.recoveredAfterMs !== null)
+    return `${ms(f.recoveredAfterMs)} (resolution ${ms(r.resolutionMs)})`;
+  return r.status === 'not_recovered' ? 'did not recover' : 'undecided (windows inconclusive)';
 }

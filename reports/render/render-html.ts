@@ -3,7 +3,18 @@ import type { MetricSummary, RunResult } from '../run-result.js';
 import { decodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
 import { RankedHistogram } from '../stats/ranked-histogram.js';
 import { chartJsSource } from './chart-js-source.js';
-import { escapeHtml, ms, num, percent, sloCi, sloObjective, sloValue, verdictWord } from './format.js';
+import {
+  detectionText,
+  escapeHtml,
+  ms,
+  num,
+  percent,
+  recoveryText,
+  sloCi,
+  sloObjective,
+  sloValue,
+  verdictWord,
+} from './format.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
 import { replayHtml } from './replay-summary.js';
 
@@ -244,7 +255,7 @@ function faultsSection(run: RunResult): string {
         })
         .join('; ');
       return `<tr data-fault-id="${escapeHtml(f.id)}"><td><span class="verdict ${f.verdict}">${verdictWord(f.verdict)}</span></td><td>${escapeHtml(f.id)}</td><td>${escapeHtml(f.action)}</td><td>${escapeHtml(f.targets.join(', '))}</td>
-<td class="num">${num(f.injectedAtS, 1)} s</td><td class="num">${escapeHtml(ms(f.detectedAfterMs))}</td><td class="num">${f.recoveredAfterMs === null ? 'did not recover' : escapeHtml(ms(f.recoveredAfterMs))}</td>
+<td class="num">${num(f.injectedAtS, 1)} s</td><td class="num">${escapeHtml(detectionText(f))}</td><td class="num">${escapeHtml(recoveryText(f))}</td>
 <td class="num">${num(f.failedRequests, 0)}</td><td class="num">${f.streamsCut === undefined ? '-' : num(f.streamsCut, 0)}</td><td>${escapeHtml(windows)}</td></tr>`;
     })
     .join('\n');

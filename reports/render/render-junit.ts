@@ -1,5 +1,5 @@
 import type { RunResult } from '../run-result.js';
-import { escapeXml, sloCi, sloObjective, sloValue } from './format.js';
+import { detectionText, escapeXml, recoveryText, sloCi, sloObjective, sloValue } from './format.js';
 
 /**
  * junit.xml for CI test reporters: one testcase per SLO, one per fault when there are faults, and one that
@@ -35,8 +35,8 @@ export function renderJunit(run: RunResult): string {
       const evidence = [
         `action: ${fault.action} on ${fault.targets.join(', ')}`,
         `injected at: ${fault.injectedAt} (${fault.injectedAtS} s)`,
-        `detected after: ${fault.detectedAfterMs ?? '-'} ms`,
-        `recovered after: ${fault.recoveredAfterMs ?? 'did not recover'}${fault.recoveredAfterMs === null ? '' : ' ms'}`,
+        `detected after: ${detectionText(fault)}`,
+        `recovered after: ${recoveryText(fault)}`,
         `failed requests: ${fault.failedRequests}`,
         ...fault.windows.flatMap((w) =>
           (w.slos ?? []).map((s) => `${w.name} (${w.fromS}-${w.toS} s) ${s.id}: ${s.verdict} (${s.reason})`),

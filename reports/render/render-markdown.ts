@@ -1,5 +1,16 @@
 import type { MetricSummary, RunResult } from '../run-result.js';
-import { mdCell, ms, num, percent, sloCi, sloObjective, sloValue, verdictWord } from './format.js';
+import {
+  detectionText,
+  mdCell,
+  ms,
+  num,
+  percent,
+  recoveryText,
+  sloCi,
+  sloObjective,
+  sloValue,
+  verdictWord,
+} from './format.js';
 import { replayMarkdown } from './replay-summary.js';
 
 /**
@@ -55,7 +66,7 @@ export function renderMarkdown(run: RunResult): string {
     out.push('|---|---|---|---|---:|---:|---:|---:|');
     for (const f of run.faults) {
       out.push(
-        `| ${verdictWord(f.verdict)} | ${mdCell(f.id)} | ${mdCell(f.action)} | ${mdCell(f.targets.join(', '))} | ${num(f.injectedAtS, 1)} s | ${ms(f.detectedAfterMs)} | ${f.recoveredAfterMs === null ? 'did not recover' : ms(f.recoveredAfterMs)} | ${num(f.failedRequests, 0)} |`,
+        `| ${verdictWord(f.verdict)} | ${mdCell(f.id)} | ${mdCell(f.action)} | ${mdCell(f.targets.join(', '))} | ${num(f.injectedAtS, 1)} s | ${detectionText(f)} | ${recoveryText(f)} | ${num(f.failedRequests, 0)} |`,
       );
     }
     out.push('');
