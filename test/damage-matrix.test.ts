@@ -4,10 +4,10 @@ import { defineExperiment } from '../chaos/experiment/define-experiment.js';
 import type { Expectations, Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import type { FaultResult } from '../chaos/measure/measure-fault.js';
-import type { SloResult } from '../chaos/measure/slo-eval.js';
 import { type ExperimentResult, runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import type { SloVerdict } from '../reports/slo/evaluate-slos.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 /**
@@ -44,29 +44,14 @@ function shortened(experiment: Experiment): Experiment {
   });
 }
 
-/**
- * The expectations a fault's judgement marked failed. The one place this test reads judge-fault's reason
- * lines (`FAIL: ... <expectation> ...`), since FaultResult has no structured record per expectation yet.
- */
-function failedExpectations(fault: FaultResult | undefined): Array<keyof Expectations> {
-  const names: Array<keyof Expectations> = [
-    'maxFailedRequests',
-    'maxStreamsCut',
-    'maxRecoveryS',
-    'maxDetectS',
-    'noLostRequests',
-    'noDuplicates',
-  ];
-  const fails = (fault?.reasons ?? []).filter((line) => line.startsWith('FAIL'));
-  const found = names.filter((name) => fails.some((line) => line.includes(name)));
-  // judge-fault names lost and duplicated requests by what they count, not by the expectation's key.
-  if (fails.some((line) => line.includes('lost requests'))) found.push('noLostRequests');
-  if (fails.some((line) => line.includes('duplicated requests'))) found.push('noDuplicates');
-  return found;
+/** The expectations a fault's judgement marked failed, from its structured checks. */
+function failedExpectations(fault: FaultResult | undefined): string[] {
+  return (fault?.checks ?? []).filter((check) => check.verdict === 'fail').map((check) => check.name);
 }
 
-function afterCheckSlo(result: ExperimentResult, metric: 'e2e' | 'error_rate'): SloResult | undefined {
-  return result.afterCheck?.slos.find((s) => s.slo.metric === metric);
+function afterCheckSlo(result: ExperimentResult, metric: 'e2e' | 'error_rate'): SloVerdict | undefined {
+  // e2e: the /infer p99 (the streams are judged by TTFT).
+  return result.afterCheck?.slos.find((s) => s.metric === metric);
 }
 
 /** What a failure message shows: the verdict's reasons and each fault's, without the bulky windows. */
@@ -79,9 +64,10 @@ function summary(result: ExperimentResult): string {
       audit: result.audit,
       afterCheck: result.afterCheck?.slos.map((s) => ({
         id: s.id,
-        value: s.value,
-        n: s.n,
+        observed: s.observed,
+        samples: s.samples,
         verdict: s.verdict,
+        reason: s.reason,
       })),
       faults: result.faults.map((f) => ({ ...f, windows: undefined, lostIds: undefined })),
     },
@@ -109,7 +95,7 @@ const rows: Row[] = [
       const p99 = afterCheckSlo(result, 'e2e');
       expect(p99?.verdict, summary(result)).toBe('fail');
       // The late ones are the rescued ones: at least the first-token timeout of a default batcher.
-      expect(p99?.value, summary(result)).toBeGreaterThanOrEqual(10_000);
+      expect(p99?.observed, summary(result)).toBeGreaterThanOrEqual(10_000);
     },
   },
   {
@@ -190,7 +176,7 @@ function runShortened(stack: StackHandle, id: Row['experiment'], dir: string) {
   }).then((result) => ({ experiment, result }));
 }
 
-describe('damage matrix: each defect switch fails the experiment it damages; none, and they pass', () => {
+describe('damage matrix: each defect switch fails the experiment it damages; none, and nothing fails', () => {
   let stack: StackHandle | undefined;
 
   beforeAll(() => {
@@ -219,7 +205,11 @@ describe('damage matrix: each defect switch fails the experiment it damages; non
         ({ result } = await runShortened(healthy, id, `healthy-${id}-again`));
       }
       expect(result.status, summary(result)).toBe('completed');
-      expect(result.verdict, summary(result)).toBe('pass');
+      // Shortened 5 s windows hold ~250 requests at the shipped 50 req/s: too few for a conclusive p99, so a
+      // healthy stack reads `pass` or `inconclusive` (thin windows), never `fail`, and no expectation fails.
+      // The full-length experiments, sized for conclusive windows, are run by `npm run bench -- --only chaos`.
+      expect(result.verdict, summary(result)).not.toBe('fail');
+      expect(failedExpectations(result.faults[0]), summary(result)).toEqual([]);
     }
   }, 360_000);
 
