@@ -162,6 +162,7 @@ export function registerRun(program: Command): void {
           parts: [part],
           target,
           slos,
+          slosSource: flags.slos ?? 'default',
           outDir: resolve(flags.out),
           command: ['gauntlet', ...process.argv.slice(2)],
           runOptions: { ...part, slos: flags.slos ?? 'default' },
