@@ -4,11 +4,19 @@ import { compareRuns, type MetricComparison, type RunComparison } from './compar
 
 export type ReproOutcome = 'reproduced' | 'not reproduced' | 'inconclusive';
 
-/** The statistics, of each endpoint, measured precisely enough before two runs can be called the same. */
+/**
+ * Each endpoint's statistics whose resolution repro reports; `required` ones must be resolved within the
+ * tolerance before two runs can be called the same. The tail (p95) is reported, not required: a p95
+ * interval within 10 % needs thousands of samples on a noisy host, and a tail that moved significantly
+ * still makes the outcome "not reproduced".
+ */
 export const BODY_STATISTICS = [
-  { metric: 'e2e', stat: 'p50' },
-  { metric: 'e2e', stat: 'p95' },
+  { metric: 'e2e', stat: 'p50', required: true },
+  { metric: 'e2e', stat: 'p95', required: false },
 ] as const;
+
+/** The phase scenarios open with; its requests meet a cold stack and are left out of the latency comparison. */
+export const WARMUP_PHASE = 'warmup';
 
 export interface SloChange {
   id: string;
@@ -25,6 +33,8 @@ export interface Resolution {
   /** The largest relative change the two intervals could hide; null: no interval in one of the runs. */
   hidden: number | null;
   resolved: boolean;
+  /** Must be resolved for "reproduced" (see BODY_STATISTICS). */
+  required: boolean;
 }
 
 export interface ReproVerdict {
@@ -44,21 +54,22 @@ export interface ReproOptions {
 }
 
 /**
- * Whether `rerun` reproduced `original`. Precisely:
+ * Whether `rerun` reproduced `original`. Latency is compared without the warm-up phase. Precisely:
  *
  * - **not reproduced** when a statistic differs significantly by `compare`'s rule (p50/p95/p99 of e2e,
  *   TTFT and ITL per endpoint and over all, error rate, throughput: the two 95 % intervals do not overlap
  *   AND the point estimates differ by more than the tolerance), or an SLO verdict flipped between pass and
- *   fail. A difference does not count when a run's latency is only a lower bound (its generator fell
- *   behind) in the direction that could explain it, or when the gap between the intervals is smaller than
- *   the event-loop delay of a host that was over the overload bound during the slower run; then it makes
- *   the outcome inconclusive instead.
+ *   fail. A latency difference does not count (it makes the outcome inconclusive instead) when the gap
+ *   between the two intervals is no larger than what could be the harness's doing: the scheduling lag of
+ *   a generator that fell behind in the run that looks faster (its figures are lower bounds; with dropped
+ *   iterations, any gap), or the event-loop delay of an overloaded host (over 100 ms) in the run that looks
+ *   slower.
  * - **reproduced** when nothing differs, every SLO has the same verdict in both runs, both runs are
  *   complete with their generators on schedule, and the distribution's body is resolved: for the e2e p50
- *   and p95 of each endpoint that either run sent traffic to, the two intervals are narrow enough that a change beyond the tolerance
- *   would have separated them (the upper half of one plus the lower half of the other, relative to the
- *   estimates, is within the tolerance, in both directions). "Not significantly different" alone would
- *   also hold for two runs too small to show anything.
+ *   of each endpoint, the two intervals are narrow enough that a change beyond the tolerance would have
+ *   separated them (the upper half of one plus the lower half of the other, relative to the estimates,
+ *   is within the tolerance, in both directions). "Not significantly different" alone would also hold
+ *   for two runs too small to show anything.
  * - **inconclusive** otherwise, with the reasons.
  */
 export function reproVerdict(
@@ -67,7 +78,7 @@ export function reproVerdict(
   options: ReproOptions = {},
 ): ReproVerdict {
   const tolerance = options.tolerance ?? 0.1;
-  const comparison = compareRuns(original, rerun, { tolerance });
+  const comparison = compareRuns(measured(original), measured(rerun), { tolerance });
   const decisive: string[] = [];
   const weak: string[] = [];
   const differences: MetricComparison[] = [];
@@ -100,7 +111,7 @@ export function reproVerdict(
 
   const resolution = bodyResolution(comparison, tolerance);
   for (const r of resolution) {
-    if (r.resolved) continue;
+    if (r.resolved || !r.required) continue;
     weak.push(
       r.hidden === null
         ? `${r.stat} ${r.metric} (${r.endpoint}) has no confidence interval in one of the runs: too few samples to compare`
@@ -115,6 +126,7 @@ export function reproVerdict(
     outcome === 'reproduced'
       ? [
           `no statistic differs beyond the ${pct(tolerance)} tolerance with non-overlapping 95 % intervals, every SLO verdict is the same, and ${resolution
+            .filter((r) => r.required)
             .map((r) => `${r.stat} ${r.metric} (${r.endpoint}) is resolved to ${pct(r.hidden ?? 0)}`)
             .join(' and ')}`,
         ]
@@ -122,19 +134,47 @@ export function reproVerdict(
   return { outcome, reasons, comparison, differences, sloChanges, resolution };
 }
 
+/** The run without its warm-up requests' latency (their counts stay in the error-rate and throughput figures). */
+function measured(run: RunResult): RunResult {
+  const kept = run.histograms.filter((h) => h.phase !== WARMUP_PHASE);
+  return kept.length > 0 ? { ...run, histograms: kept } : run;
+}
+
+/** Seconds after the time origin where the measured (non-warm-up) phases begin. */
+function measuredFromS(run: RunResult): number {
+  const starts = run.scenarios.flatMap((s) =>
+    s.phases.filter((p) => p.name !== WARMUP_PHASE).map((p) => p.startS),
+  );
+  return starts.length > 0 ? Math.min(...starts) : Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * How much latency a run's late generator could have hidden (ms): unbounded when it dropped iterations
+ * (requests never sent are latency never measured), else its largest scheduling lag; 0 when on schedule.
+ */
+export function hiddenByGeneratorMs(run: RunResult): number {
+  if (!run.collection.loadGeneratorBehind) return 0;
+  const dropped = run.scenarios.some(
+    (s) => s.droppedIterations > 0.001 * ((s.iterations ?? 0) + s.droppedIterations),
+  );
+  const lags = run.scenarios.map((s) => s.maxSchedulingLagMs ?? Number.POSITIVE_INFINITY);
+  if (dropped || lags.length === 0) return Number.POSITIVE_INFINITY;
+  return Math.max(...lags);
+}
+
 /** Why a significant difference might not be the stack's doing, or null when it counts. */
 function differenceExcuse(c: MetricComparison, original: RunResult, rerun: RunResult): string | null {
   if (!c.base || !c.next) return null;
   const rerunHigher = c.next.value > c.base.value;
   if (c.unit === 'ms') {
-    // A late generator only hides latency: its figures are lower bounds, so they can explain the other
-    // run looking slower, never looking faster.
-    const lowerBound = rerunHigher ? original : rerun;
-    if (lowerBound.collection.loadGeneratorBehind)
-      return `the ${lowerBound === original ? 'original' : 'rerun'} run's generator fell behind, so its latency is only a lower bound`;
-    const slower = rerunHigher ? rerun : original;
-    const delay = maxHostDelayMs(slower);
     const gap = rerunHigher ? c.next.ci[0] - c.base.ci[1] : c.base.ci[0] - c.next.ci[1];
+    // A late generator only hides latency: the run that looks faster may be a lower bound.
+    const faster = rerunHigher ? original : rerun;
+    const hidden = hiddenByGeneratorMs(faster);
+    if (hidden > 0 && gap <= hidden)
+      return `the ${faster === original ? 'original' : 'rerun'} run's generator fell behind, so its latency is a lower bound (${Number.isFinite(hidden) ? `off by up to ${hidden.toFixed(0)} ms` : 'it dropped iterations'}), which could explain the ${gap.toFixed(1)} ms between the intervals`;
+    const slower = rerunHigher ? rerun : original;
+    const delay = maxHostDelayMs(slower, measuredFromS(slower));
     if (delay > MAX_EVENT_LOOP_DELAY_MS && gap <= delay)
       return `the ${slower === original ? 'original' : 'rerun'} run's host was busy (event-loop delay up to ${delay.toFixed(0)} ms, more than the ${gap.toFixed(1)} ms between the intervals)`;
   }
@@ -146,12 +186,12 @@ function differenceExcuse(c: MetricComparison, original: RunResult, rerun: RunRe
   return null;
 }
 
-/** The largest event-loop delay any service of the run reported (ms); 0 without those series. */
-export function maxHostDelayMs(run: RunResult): number {
+/** The largest event-loop delay any service reported from fromS on (ms); 0 without those series. */
+export function maxHostDelayMs(run: RunResult, fromS = Number.NEGATIVE_INFINITY): number {
   let max = 0;
   for (const series of run.serverMetrics.series) {
     if (series.gauge !== EVENT_LOOP_DELAY_GAUGE) continue;
-    for (const [, value] of series.points) if (value > max) max = value;
+    for (const [t, value] of series.points) if (t >= fromS && value > max) max = value;
   }
   return max;
 }
@@ -184,17 +224,17 @@ function bodyResolution(comparison: RunComparison, tolerance: number): Resolutio
     ...new Set(comparison.comparisons.filter((c) => c.endpoint !== 'all').map((c) => c.endpoint)),
   ];
   return endpoints.flatMap((endpoint) =>
-    BODY_STATISTICS.map(({ metric, stat }) => {
+    BODY_STATISTICS.map(({ metric, stat, required }) => {
       const c = comparison.comparisons.find(
         (x) => x.endpoint === endpoint && x.metric === metric && x.stat === stat,
       );
       if (!c?.base || !c.next || c.base.value <= 0 || c.next.value <= 0)
-        return { endpoint, metric, stat, hidden: null, resolved: false };
+        return { endpoint, metric, stat, hidden: null, resolved: false, required };
       const { base, next } = c;
       const up = (base.ci[1] - base.value) / base.value + (next.value - next.ci[0]) / next.value;
       const down = (base.value - base.ci[0]) / base.value + (next.ci[1] - next.value) / next.value;
       const hidden = Math.max(up, down);
-      return { endpoint, metric, stat, hidden, resolved: hidden <= tolerance };
+      return { endpoint, metric, stat, hidden, resolved: hidden <= tolerance, required };
     }),
   );
 }
