@@ -1,5 +1,8 @@
 import type { RunResult, SloVerdictRecord } from '../run-result.js';
 import { EVENT_LOOP_DELAY_GAUGE, MAX_EVENT_LOOP_DELAY_MS } from '../slo/host-overload.js';
+import { quantileWithCi } from '../stats/intervals.js';
+import { decodeHistogram, mergeHistograms } from '../stats/latency-histogram.js';
+import { RankedHistogram } from '../stats/ranked-histogram.js';
 import { compareRuns, type MetricComparison, type RunComparison } from './compare-runs.js';
 
 export type ReproOutcome = 'reproduced' | 'not reproduced' | 'inconclusive';
@@ -60,10 +63,11 @@ export interface ReproOptions {
  *   TTFT and ITL per endpoint and over all, error rate, throughput: the two 95 % intervals do not overlap
  *   AND the point estimates differ by more than the tolerance), or an SLO verdict flipped between pass and
  *   fail. A latency difference does not count (it makes the outcome inconclusive instead) when the gap
- *   between the two intervals is no larger than what could be the harness's doing: the scheduling lag of
- *   a generator that fell behind in the run that looks faster (its figures are lower bounds; with dropped
- *   iterations, any gap), or the event-loop delay of an overloaded host (over 100 ms) in the run that looks
- *   slower.
+ *   between the two intervals could be the harness's doing: the run that looks faster had a generator
+ *   that fell behind (its figures are lower bounds) and its statistic could truly reach the other run's
+ *   interval (lowerBoundRunCeilingMs: its dropped iterations and scheduling lag accounted for), or the run
+ *   that looks slower had an overloaded host (event-loop delay over 100 ms) and the gap is no larger than
+ *   that delay.
  * - **reproduced** when nothing differs, every SLO has the same verdict in both runs, both runs are
  *   complete with their generators on schedule, and the distribution's body is resolved: for the e2e p50
  *   of each endpoint, the two intervals are narrow enough that a change beyond the tolerance would have
@@ -148,18 +152,35 @@ function measuredFromS(run: RunResult): number {
   return starts.length > 0 ? Math.min(...starts) : Number.NEGATIVE_INFINITY;
 }
 
+const STAT_Q: Record<string, number> = { p50: 0.5, p95: 0.95, p99: 0.99 };
+
 /**
- * How much latency a run's late generator could have hidden (ms): unbounded when it dropped iterations
- * (requests never sent are latency never measured), else its largest scheduling lag; 0 when on schedule.
+ * The highest a late run's statistic could truly be (ms), or +Infinity when nothing bounds it. Its
+ * requests started up to its largest scheduling lag late, which adds at most that lag; and the d
+ * iterations it dropped (n started) were never measured: were they all slower than every measured one,
+ * the true q-quantile would be the measured q(1 + d/n)-quantile. So: the upper confidence bound of the
+ * measured q(1 + d/n)-quantile plus the largest lag.
  */
-export function hiddenByGeneratorMs(run: RunResult): number {
-  if (!run.collection.loadGeneratorBehind) return 0;
-  const dropped = run.scenarios.some(
-    (s) => s.droppedIterations > 0.001 * ((s.iterations ?? 0) + s.droppedIterations),
+export function lowerBoundRunCeilingMs(run: RunResult, c: MetricComparison): number {
+  const q = c.stat ? STAT_Q[c.stat] : undefined;
+  if (q === undefined) return Number.POSITIVE_INFINITY;
+  // Iterations the generator started; older files lack the count, and then every sample is one.
+  const counted = run.scenarios.every((s) => s.iterations !== undefined);
+  const started = counted
+    ? run.scenarios.reduce((sum, s) => sum + (s.iterations ?? 0), 0)
+    : run.collection.samples;
+  const dropped = run.scenarios.reduce((sum, s) => sum + s.droppedIterations, 0);
+  if (started <= 0 && dropped > 0) return Number.POSITIVE_INFINITY;
+  const shifted = dropped > 0 ? q * (1 + dropped / started) : q;
+  const parts = measured(run).histograms.filter(
+    (h) => h.metric === c.metric && (c.endpoint === 'all' || h.endpoint === c.endpoint),
   );
-  const lags = run.scenarios.map((s) => s.maxSchedulingLagMs ?? Number.POSITIVE_INFINITY);
-  if (dropped || lags.length === 0) return Number.POSITIVE_INFINITY;
-  return Math.max(...lags);
+  if (parts.length === 0 || shifted >= 1) return Number.POSITIVE_INFINITY;
+  const ranked = new RankedHistogram(mergeHistograms(parts.map((h) => decodeHistogram(h.data))));
+  const ci = ranked.n > 0 ? quantileWithCi(ranked, shifted).ci : null;
+  if (!ci) return Number.POSITIVE_INFINITY;
+  const lag = Math.max(0, ...run.scenarios.map((s) => s.maxSchedulingLagMs ?? 0));
+  return ci[1] + lag;
 }
 
 /** Why a significant difference might not be the stack's doing, or null when it counts. */
@@ -170,9 +191,12 @@ function differenceExcuse(c: MetricComparison, original: RunResult, rerun: RunRe
     const gap = rerunHigher ? c.next.ci[0] - c.base.ci[1] : c.base.ci[0] - c.next.ci[1];
     // A late generator only hides latency: the run that looks faster may be a lower bound.
     const faster = rerunHigher ? original : rerun;
-    const hidden = hiddenByGeneratorMs(faster);
-    if (hidden > 0 && gap <= hidden)
-      return `the ${faster === original ? 'original' : 'rerun'} run's generator fell behind, so its latency is a lower bound (${Number.isFinite(hidden) ? `off by up to ${hidden.toFixed(0)} ms` : 'it dropped iterations'}), which could explain the ${gap.toFixed(1)} ms between the intervals`;
+    const slowerLow = rerunHigher ? c.next.ci[0] : c.base.ci[0];
+    if (faster.collection.loadGeneratorBehind) {
+      const ceiling = lowerBoundRunCeilingMs(faster, c);
+      if (ceiling >= slowerLow)
+        return `the ${faster === original ? 'original' : 'rerun'} run's generator fell behind, so its latency is a lower bound: ${Number.isFinite(ceiling) ? `it could truly be up to ${ceiling.toFixed(1)} ms` : 'nothing bounds it'}, which would explain the difference`;
+    }
     const slower = rerunHigher ? rerun : original;
     const delay = maxHostDelayMs(slower, measuredFromS(slower));
     if (delay > MAX_EVENT_LOOP_DELAY_MS && gap <= delay)
