@@ -82,7 +82,7 @@ export function registerAb(program: Command): void {
     .option('--env <KEY=VALUE>', 'extra scenario variable (repeatable), see scenarios/README.md', keyValue)
     .option(
       '--interleave <n>',
-      'alternate A and B n times, each run with 1/n of the main phase (default 1: back to back)',
+      'alternate A and B n times, each run with 1/n of the main phase; 1: back to back',
       nonNegativeInt('--interleave', 100),
       1,
     )

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/config/config-error.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type { RunPlan } from '../../reports/run-plan.js';
@@ -10,6 +10,7 @@ import { exampleRun } from '../../reports/testing/example-run.js';
 import { clusterConfigOf, loadReproSource } from './repro-source.js';
 
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-repro-source-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 const plan: RunPlan = {
   version: 1,
@@ -90,6 +91,20 @@ describe('loadReproSource', () => {
       }),
     );
     expect(unknown.message).toMatch(/plan\.parts\[0\]\.scenario: 'marathon' is not a scenario/);
+  });
+
+  it('refuses a run that measured nothing, saying why it did not', async () => {
+    const empty = exampleRun({ samples: 500 });
+    const nothing = {
+      ...empty,
+      plan,
+      collection: { ...empty.collection, samples: 0 },
+      notes: ['the run failed: gateway gateway-0 did not come up'],
+    };
+    const error = await failure(runDir('nothing', nothing));
+    expect(error.message).toMatch(
+      /collection\.samples: 0; the original run measured nothing \(the run failed: gateway gateway-0 did not come up\)/,
+    );
   });
 
   it('warns when a prompt file changed and refuses when it is gone', async () => {

@@ -45,6 +45,10 @@ export async function loadReproSource(dir: string): Promise<ReproSource> {
       `${file}: plan: missing. This run.json (Gauntlet ${run.versions.gauntlet}, ${run.startedAt}) was written before runs recorded their plan, so it lacks what a rerun needs: plan.parts (each load's scenario, rate, duration, seed, mix and prompts) and plan.slos (the SLO definitions as judged). Rerun it by hand: ${run.command.join(' ')}`,
     );
   }
+  if (run.collection.samples === 0)
+    throw new UserFacingError(
+      `${file}: collection.samples: 0; the original run measured nothing${run.notes[0] ? ` (${run.notes[0]})` : ''}, so there is nothing to reproduce`,
+    );
   if (plan.parts.length === 0)
     throw new UserFacingError(`${file}: plan.parts: empty; there is nothing to rerun`);
   const warnings: string[] = [];

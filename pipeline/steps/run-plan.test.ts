@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,6 @@ describe('runPlanOf', () => {
     });
     const missing = runPlanOf(options({ PROMPTS: join(dir, 'gone.jsonl') }));
     expect(missing.parts[0]).toMatchObject({ prompts: { kind: 'file', sha256: null } });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
