@@ -75,7 +75,7 @@ describe('gauntlet repro', () => {
     expect(readFileSync(join(home, 'same', 'repro.md'), 'utf8')).toMatch(/# Gauntlet repro: REPRODUCED/);
   }, 200_000);
 
-  it('says "not reproduced" (exit 1) when the rerun runs an 6x slower GPU, naming what moved and the config change', async () => {
+  it('says "not reproduced" (exit 1) when the rerun runs a 6x slower GPU, naming what moved and the config change', async () => {
     const result = await runCli(
       ['repro', original, '--config', slow, '--no-progress', '--out', join(home, 'slow')],
       env,
@@ -104,11 +104,11 @@ describe('gauntlet repro', () => {
     expect(legacy.code).toBe(3);
     expect(legacy.stderr).toMatch(/old\/run\.json: plan: missing\. .*plan\.parts .*plan\.slos/);
     expect(legacy.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 180_000);
 });
 
 describe('gauntlet ab', () => {
-  it('says B differs significantly (exit 1) for an 6x slower GPU, with the same seed on both sides', async () => {
+  it('says B differs significantly (exit 1) for a 6x slower GPU, with the same seed on both sides', async () => {
     const out = join(home, 'ab');
     const result = await runCli(
       ['ab', 'load', '--config', small, '--config', slow, '--platform', 'local', ...load, '--out', out],
@@ -149,5 +149,5 @@ describe('gauntlet ab', () => {
     );
     expect(short.code).toBe(3);
     expect(short.stderr).toMatch(/--interleave 3: each run would get 1\.33 s .* at least 2 s/);
-  });
+  }, 180_000);
 });
