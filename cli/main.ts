@@ -10,6 +10,7 @@ import { registerDown } from './commands/down-command.js';
 import { registerGate } from './commands/gate-command.js';
 import { registerProbe } from './commands/probe-command.js';
 import { registerReport } from './commands/report-command.js';
+import { registerRepro } from './commands/repro-command.js';
 import { registerRun } from './commands/run-command.js';
 import { registerStatus } from './commands/status-command.js';
 import { registerUp } from './commands/up-command.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerChaos(program);
   registerProbe(program);
+  registerRepro(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -47,6 +47,8 @@ export interface PipelineOptions {
   target: RunTargetSpec;
   /** Whole-run SLOs. A fault part is judged by its own windows instead (see judge.ts). */
   slos: readonly Slo[];
+  /** The SLO file they came from ("default": the shipped one), recorded in run.json's plan. */
+  slosSource?: string;
   outDir: string;
   command: string[];
   /** What the command was asked to do, recorded in run.json's config.run. */

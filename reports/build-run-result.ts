@@ -2,6 +2,7 @@ import { startSpanS } from './collector/aggregate-stats.js';
 import { MAX_TIMELINE_SECONDS } from './collector/build-timeline.js';
 import type { CollectorResult } from './collector/sample-collector.js';
 import { combineVerdicts, ERROR_KINDS, LATENCY_METRICS, type Verdict } from './model/kinds.js';
+import type { RunPlan } from './run-plan.js';
 import type {
   FaultRecord,
   HistogramRecord,
@@ -28,6 +29,8 @@ export interface RunMeta {
   command: string[];
   config: RunResult['config'];
   seed: number | string;
+  /** What to run to repeat this run (gauntlet repro). */
+  plan?: RunPlan;
   versions: RunResult['versions'];
   gitCommit: string | null;
   target: RunTarget;
@@ -133,6 +136,7 @@ export function buildRunResult(input: BuildRunInput): RunResult {
     command: meta.command,
     config: meta.config,
     seed: meta.seed,
+    ...(meta.plan ? { plan: meta.plan } : {}),
     versions: meta.versions,
     gitCommit: meta.gitCommit,
     target: meta.target,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENDPOINTS, ERROR_KINDS, LATENCY_METRICS } from './model/kinds.js';
+import { runPlanSchema } from './run-plan.js';
 import { SLO_METRICS, SLO_OPS, SLO_STATS, sloScopeSchema } from './slo/slo-schema.js';
 
 /**
@@ -289,6 +290,9 @@ export const runResultSchema = z
       run: z.record(z.string(), z.unknown()),
     }),
     seed: z.union([z.number(), z.string()]),
+    plan: runPlanSchema
+      .optional()
+      .describe('what to run to repeat this run (gauntlet repro); absent in files written before it existed'),
     versions: z.strictObject({
       gauntlet: z.string(),
       k6: z.string().nullable(),

@@ -53,7 +53,7 @@ export function registerChaos(program: Command): void {
     .option('--seed <n>', 'seed for prompts and request ids', nonNegativeInt('--seed', 4294967295), 1)
     .option(
       '--max-tokens <n>',
-      "output tokens a request, as the release gate sends",
+      'output tokens a request, as the release gate sends',
       positiveNumber('--max-tokens', 131_072),
       referenceMaxTokens,
     )

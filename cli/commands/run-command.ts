@@ -180,6 +180,7 @@ export function registerRun(program: Command): void {
           parts: [part],
           target,
           slos,
+          slosSource: flags.slos ?? 'default',
           outDir: runDir,
           command: ['gauntlet', ...process.argv.slice(2)],
           runOptions: {

@@ -11,6 +11,7 @@ export interface ExecuteRunOptions {
   parts: RunPart[];
   target: RunTargetSpec;
   slos: readonly Slo[];
+  slosSource?: string;
   outDir: string;
   command: string[];
   runOptions: Record<string, unknown>;

@@ -5,6 +5,7 @@ import type { PipelineOptions } from '../pipeline-options.js';
 import type { Collected } from './collect.js';
 import { faultRecords, windowSloRecords } from './fault-records.js';
 import { runVersions } from './run-meta.js';
+import { runPlanOf } from './run-plan.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -37,6 +38,7 @@ export function judge(options: PipelineOptions, state: RunState, collected: Coll
         run: options.runOptions,
       },
       seed: options.seed ?? firstSeed(options),
+      plan: runPlanOf(options),
       versions,
       gitCommit,
       target: platformSpec
