@@ -172,7 +172,7 @@ function targetTopology(flags: CapacityFlags) {
     name: 'target',
     nodes,
     gpus,
-    config: parseTopologies('nodes=1')[0]?.config as Topology['config'],
+    config: loadClusterConfig(),
   };
   const url = flags.target?.replace(/\/+$/, '') ?? '';
   return [{ ...topology, target: { url, ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) } }];

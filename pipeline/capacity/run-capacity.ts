@@ -76,14 +76,17 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRes
     const shareS = budget.startTopology(options.topologies.length - index);
     options.log(`capacity: ${topology.name} (${topology.gpus} GPUs): ${Math.round(shareS)} s of the budget`);
     const dir = join(options.outDir, topology.name.replace(/[^a-zA-Z0-9_.-]+/g, '-'));
+    const partial: TopologyProgress = { ramp: null, trials: [], retries: [] };
     try {
-      const measured = await measureTopology(options, topology, dir, budget, gaveUp, () => runs++);
-      topologies.push(measured);
+      topologies.push(await measureTopology(options, topology, dir, budget, gaveUp, partial, () => runs++));
     } catch (error) {
       complete = false;
-      notes.push(`${topology.name}: a run failed: ${(error as Error).message.split('\n')[0]}`);
-      options.log(`capacity: ${topology.name}: a run failed: ${(error as Error).message}`);
+      const why = `a run failed: ${(error as Error).message.split('\n')[0]}`;
+      notes.push(`${topology.name}: ${why}`);
+      options.log(`capacity: ${topology.name}: ${(error as Error).message}`);
+      topologies.push(unfinishedTopology(topology, partial, why));
     }
+    notes.push(...partial.retries);
     if (options.interrupt?.received) complete = false;
     writeCapacityReports(options.outDir, result());
   }
@@ -98,11 +101,25 @@ async function measureTopology(
   dir: string,
   budget: CapacityBudget,
   gaveUp: string[],
+  partial: TopologyProgress,
   countRun: () => void,
 ): Promise<CapacityTopology> {
   const log = (m: string) => options.log(`capacity: ${topology.name}: ${m}`);
   const shares = parseMixShares(options.mix);
+  // A run that fails outright (most often a stack that did not come up in time on a busy host) is tried once
+  // more before the topology is given up; the retry is said in the log and in capacity.json's notes.
   const run = async (part: RunPart, runDir: string): Promise<RunResult> => {
+    try {
+      return await runOnce(part, runDir);
+    } catch (error) {
+      if (options.interrupt?.received) throw error;
+      const why = (error as Error).message.split('\n')[0];
+      log(`run failed (${why}); trying it once more`);
+      partial.retries.push(`${topology.name}: ${runDir}: first attempt failed (${why}); retried`);
+      return await runOnce(part, runDir);
+    }
+  };
+  const runOnce = async (part: RunPart, runDir: string): Promise<RunResult> => {
     const loadS = (part.env?.WARMUP ? Number.parseFloat(part.env.WARMUP) : 0) + part.durationS;
     const started = Date.now();
     countRun();
@@ -149,6 +166,7 @@ async function measureTopology(
     );
     const found = rampBreak(rampRun, options.slos, rampStart, rampMax);
     ramp = { startRate: rampStart, maxRate: rampMax, durationS: rampS, ...found, runDir: rampDir };
+    partial.ramp = ramp;
     log(`ramp: ${found.reason}`);
     // The ramp detects a break a little after it starts (seconds aggregate, k6 thresholds lag): start below.
     startRate = Math.max(1, Math.round((found.brokeAtRate ?? rampMax) * 0.8));
@@ -159,7 +177,7 @@ async function measureTopology(
   }
 
   // 2. Confirm: constant-rate trials, each sized for the SLOs at its rate.
-  const trials: CapacityTrial[] = [];
+  const trials = partial.trials;
   const resolution = (rate: number) => Math.max(1, Math.round((rate * options.resolutionPct) / 100));
   const outcome = await searchMaxRate<CapacityTrial>({
     startRate,
@@ -225,6 +243,31 @@ async function measureTopology(
     tokensPerSPerGpu: atMax ? round(atMax.outputTokensPerS / topology.gpus) : null,
     scalingEfficiency: null,
     knee: latencyKnee(trials),
+  };
+}
+
+/** What a topology measured so far, kept when one of its runs fails. */
+interface TopologyProgress {
+  ramp: CapacityRamp | null;
+  trials: CapacityTrial[];
+  retries: string[];
+}
+
+function unfinishedTopology(topology: Topology, partial: TopologyProgress, why: string): CapacityTopology {
+  return {
+    name: topology.name,
+    nodes: topology.nodes,
+    gpus: topology.gpus,
+    ramp: partial.ramp,
+    trials: partial.trials,
+    maxRate: null,
+    nextRate: null,
+    resolution: null,
+    conclusive: false,
+    reason: `not measured to the end: ${why}`,
+    tokensPerSPerGpu: null,
+    scalingEfficiency: null,
+    knee: latencyKnee(partial.trials),
   };
 }
 
