@@ -80,4 +80,12 @@ describe('rampBreak', () => {
     expect(stopped.brokeAtRate).toBe(54);
     expect(stopped.reason).toMatch(/ended early/);
   });
+
+  it('reads each latency SLO at its own percentile: a p50 SLO is not broken by a slow p99', () => {
+    const p50Slo = [{ id: 'p50', metric: 'e2e', stat: 'p50', op: '<', threshold: 300 }] as const;
+    const run = rampRun((offered) => ({ e2e: { p50: offered > 90 ? 350 : 150, p95: 380, p99: 400 } }));
+    const found = rampBreak(run, [...p50Slo], 5, 105);
+    expect(found.reason).toMatch(/p50 e2e 350 ms > 300 ms/);
+    expect(found.brokeAtRate).toBeGreaterThanOrEqual(90);
+  });
 });

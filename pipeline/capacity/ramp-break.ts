@@ -24,12 +24,10 @@ export function rampBreak(
 ): RampBreak {
   const phase = run.scenarios[0]?.phases.find((p) => p.name === 'ramp');
   if (!phase) return { brokeAtRate: null, reason: 'the run has no ramp phase' };
-  const latencyLimit = Math.min(
-    ...slos
-      .filter((s) => ['e2e', 'ttft'].includes(s.metric) && (s.op === '<' || s.op === '<='))
-      .map((s) => s.threshold),
-    Number.POSITIVE_INFINITY,
-  );
+  // Each latency SLO is read at the nearest percentile the timeline keeps (p50, p95 or p99).
+  const latency = slos
+    .filter((s) => (s.metric === 'e2e' || s.metric === 'ttft') && (s.op === '<' || s.op === '<='))
+    .map((s) => ({ metric: s.metric as 'e2e' | 'ttft', stat: timelineStat(s.stat), limit: s.threshold }));
   const errorLimit = Math.min(
     ...slos.filter((s) => s.metric === 'error_rate').map((s) => s.threshold),
     Number.POSITIVE_INFINITY,
@@ -43,13 +41,10 @@ export function rampBreak(
   for (const point of inRamp) {
     const offered = rateAt(point.t + 0.5);
     const ended = point.completed + point.failed;
+    const slow = latency.find((l) => (point[l.metric]?.[l.stat] ?? 0) > l.limit);
     const why =
-      (point.e2e &&
-        point.e2e.p99 > latencyLimit &&
-        `p99 e2e ${Math.round(point.e2e.p99)} ms > ${latencyLimit} ms`) ||
-      (point.ttft &&
-        point.ttft.p99 > latencyLimit &&
-        `p99 TTFT ${Math.round(point.ttft.p99)} ms > ${latencyLimit} ms`) ||
+      (slow &&
+        `${slow.stat} ${slow.metric === 'e2e' ? 'e2e' : 'TTFT'} ${Math.round(point[slow.metric]?.[slow.stat] ?? 0)} ms > ${slow.limit} ms`) ||
       (ended > 0 && point.failed / ended > errorLimit && `${point.failed} of ${ended} requests failed`) ||
       (offered >= 5 &&
         point.started < 0.85 * offered &&
@@ -78,4 +73,10 @@ export function rampBreak(
     };
   }
   return { brokeAtRate: null, reason: `held up to ${Math.round(maxRate)} req/s, the top of the ramp` };
+}
+
+function timelineStat(stat: Slo['stat']): 'p50' | 'p95' | 'p99' {
+  if (stat === 'p50' || stat === 'mean') return 'p50';
+  if (stat === 'p90' || stat === 'p95') return 'p95';
+  return 'p99';
 }

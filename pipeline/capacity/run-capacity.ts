@@ -178,6 +178,7 @@ async function measureTopology(
 
   // 2. Confirm: constant-rate trials, each sized for the SLOs at its rate.
   const trials = partial.trials;
+  let noRoom: string | undefined;
   const resolution = (rate: number) => Math.max(1, Math.round((rate * options.resolutionPct) / 100));
   const outcome = await searchMaxRate<CapacityTrial>({
     startRate,
@@ -191,6 +192,7 @@ async function measureTopology(
       if (options.interrupt?.received) return undefined;
       const durationS = trialDurationS(rate, options, shares);
       if (!budget.fits(options.warmupS + durationS)) {
+        noRoom = `no room left in its share of the budget for ${rate} req/s for ${durationS} s (about ${Math.round(budget.costS(options.warmupS + durationS))} s with bring-up; ${Math.round(budget.topologyLeftS)} s left)`;
         log(
           `no room for ${rate} req/s for ${durationS} s (${Math.round(budget.topologyLeftS)} s left of its share)`,
         );
@@ -219,15 +221,15 @@ async function measureTopology(
   const askedRes = outcome.maxRate !== null ? resolution(outcome.maxRate) : null;
   if (!outcome.converged && outcome.stoppedBecause)
     gaveUp.push(
-      `${topology.name}: search stopped before its resolution${askedRes ? ` (${askedRes} req/s)` : ''}: ${outcome.stoppedBecause}`,
+      `${topology.name}: search stopped before its resolution${askedRes ? ` (${askedRes} req/s)` : ''}: ${noRoom ?? outcome.stoppedBecause}`,
     );
   const atMax = trials.find((t) => t.offeredRate === outcome.maxRate);
   const reason =
     outcome.maxRate !== null && outcome.nextRate !== null
       ? `pass at ${outcome.maxRate} req/s, ${trials.find((t) => t.offeredRate === outcome.nextRate)?.verdict} at ${outcome.nextRate} req/s (resolution ${outcome.resolution} req/s${outcome.converged ? '' : `, asked ${askedRes}`})`
       : outcome.maxRate !== null
-        ? `pass at ${outcome.maxRate} req/s; nothing above it failed, so this is a lower bound (${outcome.stoppedBecause})`
-        : `no rate passed (${outcome.stoppedBecause})`;
+        ? `pass at ${outcome.maxRate} req/s; nothing above it failed, so this is a lower bound (${noRoom ?? outcome.stoppedBecause})`
+        : `no rate passed (${noRoom ?? outcome.stoppedBecause})`;
   log(reason);
   return {
     name: topology.name,
