@@ -27,7 +27,7 @@ export async function benchCapacity(
   const result = await runCapacity({
     topologies: parseTopologies(options.topologies ?? 'nodes=1,2').map((t) => ({
       ...t,
-      target: { platform: { platform, config: t.config } },
+      target: { platform: { platform, config: t.config, readyTimeoutMs: 60_000 } },
     })),
     targetLabel: 'platform local',
     slos: loadDefaultSlos(),

@@ -19,7 +19,8 @@ export type PipelinePart = { kind: 'load'; load: RunPart } | ({ kind: 'faults' }
 
 export interface RunTargetSpec {
   /** Bring a stack up on this platform (and down at the end)... */
-  platform?: { platform: Platform; config: ClusterConfig };
+  /** readyTimeoutMs: how long each component may take to come up (the platform's default when left out). */
+  platform?: { platform: Platform; config: ClusterConfig; readyTimeoutMs?: number };
   /** ...or attach to a stack that is already up (any OpenAI-compatible endpoint). */
   url?: string;
   apiKey?: string;

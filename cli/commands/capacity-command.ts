@@ -38,6 +38,8 @@ interface CapacityFlags {
 
 /** Prompt tokens the scenarios' built-in prompts average (scenarios/lib/prompts), for the ramp's ceiling. */
 const TYPICAL_PROMPT_TOKENS = 64;
+/** How long each component may take to come up in a capacity run (the platform default is 20 s). */
+const CAPACITY_READY_TIMEOUT_MS = 60_000;
 /** The ramp's top over the latency model's capacity: room for the model to be wrong on the low side. */
 const RAMP_HEADROOM = 1.5;
 
@@ -159,7 +161,8 @@ function platformTopologies(flags: CapacityFlags) {
   const platform = platformFor(flags.platform ?? 'local');
   return parseTopologies(flags.topologies, flags.config).map((t) => ({
     ...t,
-    target: { platform: { platform, config: t.config } },
+    // Many bring-ups in a row on a host that the load itself keeps busy: more time than a single run's.
+    target: { platform: { platform, config: t.config, readyTimeoutMs: CAPACITY_READY_TIMEOUT_MS } },
   }));
 }
 
