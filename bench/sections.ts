@@ -1,3 +1,4 @@
+import { benchCapacity } from './capacity-bench.js';
 import { benchChaos } from './chaos-bench.js';
 import { benchCollectorInChild } from './collector-bench.js';
 import { benchDocker } from './docker-bench.js';
@@ -108,6 +109,31 @@ export const benchSections: BenchSection[] = [
           oracle_ttft_error_p99_ms: round(oracle.ttftErrorP99Ms),
         },
         details: { stack: r.details, fixedLatencyServer: alone.details, oracle },
+      };
+    },
+  },
+  {
+    // Long (its budget: 15 minutes): the issue's done-when capacity search, nodes=1,2 on the local platform.
+    name: 'capacity',
+    targets: {
+      capacity_search_wall_s: { op: '<=', value: 960 },
+      capacity_conclusive_topologies: { op: '>=', value: 2 },
+    },
+    async run() {
+      const r = await benchCapacity();
+      const conclusive = r.result.topologies.filter((t) => t.conclusive);
+      const error = r.result.model?.validation?.errorPct;
+      return {
+        figures: {
+          capacity_search_runs: r.runs,
+          capacity_search_wall_s: round(r.wallS, 0),
+          capacity_conclusive_topologies: conclusive.length,
+          ...Object.fromEntries(
+            r.result.topologies.map((t) => [`capacity_max_rate_nodes_${t.nodes}`, t.maxRate ?? Number.NaN]),
+          ),
+          ...(error !== undefined ? { capacity_model_error_pct: error } : {}),
+        },
+        details: { outDir: r.outDir, capacity: r.result },
       };
     },
   },

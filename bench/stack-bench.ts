@@ -1,9 +1,10 @@
 import type { ClusterConfig } from '../core/config/cluster-config.js';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import { modelledCapacityPerS } from '../pipeline/capacity/modelled-capacity.js';
+import { searchMaxRate } from '../pipeline/capacity/rate-search.js';
 import { LocalPlatform } from '../platforms/local/local-platform.js';
 import { type OpenLoopResult, runOpenLoop } from '../runner/load/open-loop-client.js';
-import { modelledCapacityPerS } from './modelled-capacity.js';
 
 const defaultTopology = '';
 const singleWorker = 'etcd:\n  members: 1\nbatchers:\n  replicas: 1\nnodes:\n  - name: node-a\n    gpus: 1\n';
@@ -104,7 +105,11 @@ interface Trial {
   ok: boolean;
 }
 
-/** Highest rate whose run keeps p99 <= 300 ms with no errors and >= 99 % of the rate achieved. */
+/**
+ * Highest rate whose run keeps p99 <= 300 ms with no errors and >= 99 % of the rate achieved: the same
+ * search `gauntlet capacity` runs (grow by 1.6x from 4 req/s until a trial fails, then bisect to 5 %),
+ * with the bench's own open-loop trials instead of SLO verdicts.
+ */
 async function maxSustainedRate(
   maxBatchSize: number,
   trialS: number,
@@ -113,34 +118,24 @@ async function maxSustainedRate(
     c.batchers.max_batch_size = maxBatchSize;
   });
   const trials: Trial[] = [];
-  const passes = async (rate: number) => {
-    const r = await inferThroughGateway(stack, rate, trialS);
-    const ok = r.p99Ms <= 300 && r.errors === 0 && r.achievedRatePerS >= 0.99 * rate;
-    trials.push({ rate, p99Ms: r.p99Ms, errors: r.errors, ok });
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let queues empty between trials
-    return ok;
-  };
   try {
-    let good = 0;
-    let bad = 0;
-    let rate = 4;
-    // Grow by 1.6x until a trial fails (bounded), then bisect up to 4 times.
-    for (let i = 0; i < 14; i++) {
-      if (await passes(rate)) {
-        good = rate;
-        rate = Math.round(rate * 1.6);
-      } else {
-        bad = rate;
-        break;
-      }
-    }
-    if (bad === 0) return { rate: good, trials };
-    for (let i = 0; i < 4 && bad - good > Math.max(1, good * 0.05); i++) {
-      const mid = Math.round((good + bad) / 2);
-      if (await passes(mid)) good = mid;
-      else bad = mid;
-    }
-    return { rate: good, trials };
+    const outcome = await searchMaxRate({
+      startRate: 4,
+      growth: 1.6,
+      shrink: 0.5,
+      minRate: 1,
+      maxRate: 100_000,
+      maxTrials: 18,
+      resolution: (rate) => Math.max(1, rate * 0.05),
+      trial: async (rate) => {
+        const r = await inferThroughGateway(stack, rate, trialS);
+        const ok = r.p99Ms <= 300 && r.errors === 0 && r.achievedRatePerS >= 0.99 * rate;
+        trials.push({ rate, p99Ms: r.p99Ms, errors: r.errors, ok });
+        await new Promise((resolve) => setTimeout(resolve, 1_000)); // let queues empty between trials
+        return { verdict: ok ? 'pass' : 'fail', detail: undefined };
+      },
+    });
+    return { rate: outcome.maxRate ?? 0, trials };
   } finally {
     await stack.down();
   }

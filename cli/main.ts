@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodes } from '../core/exit-codes.js';
 import { projectRoot } from '../core/project-root.js';
 import { reportError } from './cli-error.js';
+import { registerCapacity } from './commands/capacity-command.js';
 import { registerChaos } from './commands/chaos-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerDown } from './commands/down-command.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerChaos(program);
   registerProbe(program);
   registerRepro(program);
+  registerCapacity(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -25,6 +25,8 @@ export interface RunTargetSpec {
     config: ClusterConfig;
     /** Which CPUs the generator and this stack get (--cpu-split; default auto). */
     cpuSplit?: CpuSplitPolicy;
+    /** How long each component may take to come up (the platform's default when left out). */
+    readyTimeoutMs?: number;
   };
   /** ...or attach to a stack that is already up (any OpenAI-compatible endpoint). */
   url?: string;

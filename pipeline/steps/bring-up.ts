@@ -22,9 +22,10 @@ export interface BringUpOptions {
 /** Brings a stack up on the target's platform, or attaches to the URL of a stack that is already up. */
 export async function bringUp(target: RunTargetSpec, options: BringUpOptions): Promise<Reached> {
   if (target.platform) {
-    const { platform, config } = target.platform;
+    const { platform, config, readyTimeoutMs } = target.platform;
     const stack = await platform.up(config, {
       log: options.log,
+      ...(readyTimeoutMs !== undefined ? { readyTimeoutMs } : {}),
       ...(options.networkProxies ? { networkProxies: true } : {}),
       ...(options.cpus ? { cpus: options.cpus } : {}),
     });

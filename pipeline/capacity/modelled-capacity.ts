@@ -1,5 +1,5 @@
-import type { ClusterConfig } from '../core/config/cluster-config.js';
-import { decodeStepMs, prefillMs } from '../stack/worker/latency-model.js';
+import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { decodeStepMs, prefillMs } from '../../stack/worker/latency-model.js';
 
 /**
  * Requests per second the stack can serve by its latency model, the lower of two limits per worker:
