@@ -1,6 +1,12 @@
 import type { ClusterConfigInput } from '../../core/config/cluster-config.js';
 import { defineExperiment } from '../experiment/define-experiment.js';
-import { referenceLoad, referenceSteadyState, safetyAbort } from './reference-steady-state.js';
+import {
+  referenceFaultAt,
+  referenceLoad,
+  referenceRate,
+  referenceSteadyState,
+  safetyAbort,
+} from './reference-steady-state.js';
 
 /**
  * The stack gateway-kill needs: the reference stack with two gateways behind the seed's nginx
@@ -15,7 +21,7 @@ export const gatewayKill = defineExperiment({
   id: 'gateway-kill',
   title: 'Kill one of two gateways behind nginx (SIGKILL)',
   description:
-    'SIGKILL gateway-0 of two behind nginx 20 s into steady load (its load balancer keeps sending it ' +
+    'SIGKILL gateway-0 of two behind nginx after the steady-state window (its load balancer keeps sending it ' +
     'requests until its passive health checks take it out), restart it 20 s later. Needs ' +
     'gateway.replicas >= 2 and load_balancer.enabled (chaos/experiments/gateway-kill.cluster.yaml).',
   expectedOutcome:
@@ -27,14 +33,15 @@ export const gatewayKill = defineExperiment({
     'proxy_next_upstream off, each of those attempts is a 502 to the client: max_fails requests at once, ' +
     'and one more every fail_timeout_s while the gateway stays dead. Nothing routes around a gateway but ' +
     'nginx, so detection is not applicable here; the access log (logs/load-balancer-0.log in the run folder) ' +
-    'shows every attempt on the dead gateway. The bound on failed requests (8) assumes requests of about a ' +
-    'quarter second at 20 req/s; on a busy host more are in flight when the gateway dies.',
+    'shows every attempt on the dead gateway. The bound on failed requests assumes the requests in flight ' +
+    'on one of two gateways at the reference rate with sub-300 ms answers; on a busy host more are in ' +
+    'flight when the gateway dies.',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [
     {
       id: 'kill-gateway',
-      at: 20,
+      at: referenceFaultAt,
       action: 'kill',
       target: { role: 'gateway', count: 1, pick: 'first' },
       durationS: 20,
@@ -43,8 +50,8 @@ export const gatewayKill = defineExperiment({
   ],
   abort: safetyAbort,
   expectations: {
-    // In-flight requests on one of two gateways at 20 req/s (~0.3 s each), plus nginx's own attempts.
-    maxFailedRequests: 8,
+    // In flight on one of two gateways at the reference rate (answers under 0.3 s), plus nginx's own attempts.
+    maxFailedRequests: Math.ceil(referenceRate * 0.3) + 2,
     maxRecoveryS: 10,
     noDuplicates: true,
   },
