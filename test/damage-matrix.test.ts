@@ -16,8 +16,8 @@ import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/loc
  * that experiment's verdict to `fail` through the expectation it is meant to trip; with every switch off the
  * same experiments pass. Nothing is stubbed: real etcd, real services, a real open-loop load.
  *
- * The experiments are the shipped definitions, shortened in time only: 5 s windows (steady state,
- * after-check and recovery), the fault right after the steady state, rolled back 8 s later, and the load ends
+ * The experiments are the shipped definitions, shortened in time only: 5 s of warm-up, 5 s windows (steady
+ * state, after-check and recovery), the fault right after the steady state, rolled back 8 s later, and the load ends
  * one window after a 5 s margin past the rollback, so the after-check covers the seconds just after a
  * restart. The SLOs, rate, targets and expectations are the shipped ones. Every run uses a 6 s etcd lease
  * instead of 3 s, so that a dead worker left in rotation until its lease expires (batcher_ejection_disabled)
@@ -27,6 +27,8 @@ import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/loc
  */
 
 const windowS = 5;
+/** Load before the steady-state window, which is the one just before the fault (a cold stack is slower). */
+const warmupS = 5;
 const rolledBackAfterS = 8;
 const afterRollbackMarginS = 5;
 const matrixYaml = 'etcd:\n  lease_ttl_s: 6\n';
@@ -35,10 +37,13 @@ function shortened(experiment: Experiment): Experiment {
   return defineExperiment({
     ...experiment,
     steadyState: { ...experiment.steadyState, windowS },
-    load: { ...experiment.load, durationS: windowS + rolledBackAfterS + afterRollbackMarginS + windowS },
+    load: {
+      ...experiment.load,
+      durationS: warmupS + windowS + rolledBackAfterS + afterRollbackMarginS + windowS,
+    },
     faults: experiment.faults.map((fault) => ({
       ...fault,
-      at: windowS,
+      at: warmupS + windowS,
       ...(fault.durationS === undefined ? {} : { durationS: rolledBackAfterS }),
     })),
   });

@@ -22,8 +22,11 @@ export function describePlan(experiment: Experiment, topology: Topology): string
   const slos = experiment.steadyState.slos.map((s) =>
     typeof s === 'string' ? `${s} (from the SLO catalog)` : describeSlo(s),
   );
+  // The window just before the first fault; the load before it is warm-up (chaos/run/run-schedule.ts).
+  const endS = experiment.faults.length > 0 ? Math.min(...experiment.faults.map((f) => f.at)) : windowS;
+  const warmup = endS > windowS ? `, after ${endS - windowS} s of warm-up` : '';
   lines.push(
-    `Steady state (checked over the first ${windowS} s of load, before any fault): ${slos.join('; ')}`,
+    `Steady state (checked over t+${endS - windowS}-${endS} s, the ${windowS} s before any fault${warmup}): ${slos.join('; ')}`,
   );
   const mix = experiment.load.endpointMix
     ? ` (mix ${Object.entries(experiment.load.endpointMix)

@@ -26,6 +26,11 @@ export interface RunPlan {
   evaluation: () => WindowEvaluationOptions;
   slos: Slo[];
   windowMs: number;
+  /**
+   * When the steady-state window ends (ms after the load started): at the first fault, so the seconds before
+   * its window (a cold stack's first requests) are warm-up; windowMs when the experiment has no fault.
+   */
+  steadyStateEndMs: number;
   durationMs: number;
   maxAbortWindowMs: number;
   journal: FaultJournal;
@@ -68,6 +73,10 @@ export function planRun(experiment: Experiment, options: RunExperimentOptions): 
     }),
     slos,
     windowMs: experiment.steadyState.windowS * 1000,
+    steadyStateEndMs:
+      (experiment.faults.length > 0
+        ? Math.min(...experiment.faults.map((f) => f.at))
+        : experiment.steadyState.windowS) * 1000,
     durationMs,
     maxAbortWindowMs: Math.max(0, ...experiment.abort.map((r) => r.forS * 1000)),
     journal,

@@ -38,7 +38,7 @@ export async function runSchedule(plan: RunPlan, run: RunRecord): Promise<void> 
 
 function dueTimesOf(plan: RunPlan, loadStartMs: number): number[] {
   return [
-    loadStartMs + plan.windowMs,
+    loadStartMs + plan.steadyStateEndMs,
     ...plan.experiment.faults.flatMap((f) => [
       loadStartMs + f.at * 1000,
       ...(f.durationS === undefined ? [] : [loadStartMs + (f.at + f.durationS) * 1000]),
@@ -46,14 +46,14 @@ function dueTimesOf(plan: RunPlan, loadStartMs: number): number[] {
   ].sort((a, b) => a - b);
 }
 
-/** The first windowS of load must meet the SLOs before any fault is injected. */
+/** The windowS of load just before the first fault must meet the SLOs before any fault is injected. */
 function checkSteadyState(plan: RunPlan, run: RunRecord, elapsed: number): 'failed' | 'ok' {
-  if (run.steadyState !== null || elapsed < plan.windowMs) return 'ok';
+  if (run.steadyState !== null || elapsed < plan.steadyStateEndMs) return 'ok';
   const window = sloWindow(
     'steady-state',
     sortByStart(run.requests),
-    run.loadStartMs,
-    run.loadStartMs + plan.windowMs,
+    run.loadStartMs + plan.steadyStateEndMs - plan.windowMs,
+    run.loadStartMs + plan.steadyStateEndMs,
     plan.slos,
     plan.evaluation(),
   );
