@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import { ComponentList } from '../../core/platform/component-list.js';
 import type {
@@ -101,6 +103,8 @@ export class LocalStack implements StackHandle {
     // A run's etcd data is thrown away: the last member of a cluster would wait for its lost peers, so give
     // the members a short grace and then kill them.
     await Promise.all(this.all.filter((c) => c.role === 'etcd').map((c) => c.stop(300)));
+    // etcd preallocates a 64 MB WAL segment a member: kept, a few hundred runs filled a disk. The logs stay.
+    rmSync(join(this.runDir, 'etcd'), { recursive: true, force: true });
     removeStackState(this.runId);
   }
 
