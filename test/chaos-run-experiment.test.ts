@@ -171,7 +171,9 @@ describe('runExperiment (real processes, a stand-in load)', () => {
     expect(fault.injectedAt - result.loadStartMs).toBeGreaterThanOrEqual(3_000);
     // Faults are due at their own time, not on the next 200 ms tick.
     expect(fault.injectedAt - result.loadStartMs).toBeLessThan(3_150);
-    expect((fault.revertedAt ?? 0) - fault.injectedAt).toBeGreaterThanOrEqual(1_950);
+    // The rollback is due on the schedule; injectedAt is stamped once the kill took effect (up to ~100 ms
+    // later on a busy host), so the measured span can be that much shorter than the 2 s planned.
+    expect((fault.revertedAt ?? 0) - fault.injectedAt).toBeGreaterThanOrEqual(1_850);
     expect((fault.revertedAt ?? 0) - fault.injectedAt).toBeLessThan(2_500);
     // Half the requests (those to node-a) fail for the 2 s the worker is down: ~500.
     expect(fault.failedRequests.stream_cut).toBeGreaterThan(300);

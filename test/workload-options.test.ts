@@ -175,7 +175,8 @@ describe('workload options', () => {
     const cancelled = Number(/cancelled by their clients: (\d+)/.exec(run.notes.join('\n'))?.[1] ?? 0);
     // Roughly half the streams were given up, and the workers dropped as many sequences.
     expect(iterations - recorded).toBeGreaterThan(iterations * 0.3);
-    expect(cancelled).toBe(iterations - recorded);
+    // One stream may end on its own in the same moment its client gives up: then nothing is left to drop.
+    expect(Math.abs(cancelled - (iterations - recorded))).toBeLessThanOrEqual(1);
     // The streams read to the end are all complete: a cancel elsewhere in their batch did not cut them.
     expect(run.metrics.overall.errorRate).toBe(0);
   }, 150_000);
