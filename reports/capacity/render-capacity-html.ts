@@ -1,5 +1,6 @@
 import { chartJsSource } from '../render/chart-js-source.js';
 import { escapeHtml } from '../render/format.js';
+import { htmlPageOpening } from '../render/html-page-head.js';
 import { CAPACITY_SCRIPT } from './capacity-html-script.js';
 import type { CapacityResult } from './capacity-result.js';
 import { renderCapacityMarkdown } from './render-capacity-markdown.js';
@@ -35,18 +36,7 @@ export function renderCapacityHtml(result: CapacityResult, options: CapacityHtml
   const title =
     result.headline?.sentence ??
     `Gauntlet capacity: ${result.topologies.map((t) => `${t.name} ${t.maxRate ?? 'n/a'} req/s`).join(', ')}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
-<title>${escapeHtml(title)}</title>
-<style>
-body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem; color: #111827; }
-h1 { font-size: 1.4rem; margin: 0.5rem 0; }
-h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #e5e7eb; padding-bottom: 0.25rem; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 1rem; }
+  return `${htmlPageOpening(title)}.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 1rem; }
 figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 0.25rem; }
 .chart { position: relative; height: 320px; }
 .banner { font-size: 1.1rem; margin: 0.5rem 0 1rem; }

@@ -15,6 +15,7 @@ import {
   sloValue,
   verdictWord,
 } from './format.js';
+import { htmlPageOpening } from './html-page-head.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
 import { replayHtml } from './replay-summary.js';
 
@@ -39,18 +40,7 @@ export function renderHtml(run: RunResult, options: HtmlOptions = {}): string {
   const overall = run.metrics.overall;
   const target = run.target.kind === 'url' ? run.target.url : `platform ${run.target.platform}`;
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
-<title>${escapeHtml(title)}</title>
-<style>
-body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem; color: #111827; }
-h1 { font-size: 1.4rem; margin: 0.5rem 0; }
-h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #e5e7eb; padding-bottom: 0.25rem; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+  return `${htmlPageOpening(title)}table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f9fafb; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
