@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { UserFacingError } from '../core/errors/user-facing-error.js';
 import type { Platform, PlatformName } from '../core/platform/platform.js';
 import { DockerPlatform } from './docker/docker-platform.js';
+import { KindPlatform } from './kind/kind-platform.js';
 import { LocalPlatform } from './local/local-platform.js';
 
 /** A platform this build can run, or why not (the docker, kind and cluster platforms land on their own). */
@@ -14,7 +15,7 @@ export type PlatformEntry = { available: true; create(): Platform } | { availabl
 export const platformRegistry: Readonly<Record<PlatformName, PlatformEntry>> = {
   local: { available: true, create: () => new LocalPlatform() },
   docker: { available: true, create: () => new DockerPlatform() },
-  kind: { available: false, reason: 'the kind platform is not available in this version' },
+  kind: { available: true, create: () => new KindPlatform() },
   cluster: { available: false, reason: 'the cluster platform is not available in this version' },
 };
 

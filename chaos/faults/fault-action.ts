@@ -7,6 +7,7 @@ export const faultActions = [
   'node-kill',
   'freeze',
   'node-freeze',
+  'node-drain',
   'etcd-kill-member',
   'etcd-kill-leader',
   'etcd-quorum-loss',

@@ -8,7 +8,7 @@ import {
   networkPartition,
   networkResetPeer,
 } from './actions/network-faults.js';
-import { freeze, kill, nodeFreeze, nodeKill } from './actions/process-faults.js';
+import { freeze, kill, nodeDrain, nodeFreeze, nodeKill } from './actions/process-faults.js';
 import type { FaultAction } from './fault-action.js';
 import type { FaultDefinition } from './fault-definition.js';
 
@@ -21,6 +21,7 @@ export const faultRegistry = {
   'node-kill': nodeKill,
   freeze,
   'node-freeze': nodeFreeze,
+  'node-drain': nodeDrain,
   'etcd-kill-member': etcdKillMember,
   'etcd-kill-leader': etcdKillLeader,
   'etcd-quorum-loss': etcdQuorumLoss,

@@ -76,7 +76,18 @@ export class StackFaults {
     label?: FaultLabel,
   ): Promise<Rollback> {
     const list = typeof nodes === 'string' ? [nodes] : [...nodes];
-    return this.killMany(this.onNodes(list), signal, { action: 'node-kill', ...label }, { nodes: list });
+    const whole = this.stack.nodeFaults;
+    if (!whole) {
+      return this.killMany(this.onNodes(list), signal, { action: 'node-kill', ...label }, { nodes: list });
+    }
+    // A node of its own (kind, a cluster): the machine goes, not its components one by one.
+    return this.inject(
+      { action: 'node-kill', ...label },
+      this.onNodes(list).map((c) => c.id),
+      { nodes: list, how: 'node' },
+      () => forEachNode(list, 'kill', (node) => whole.kill(node)),
+      () => forEachNode(list, 'restart', (node) => whole.restart(node)),
+    );
   }
 
   /** Stops scheduling components without killing them; the rollback thaws them. */
@@ -87,7 +98,38 @@ export class StackFaults {
   /** Freezes every component on the node(s): a machine that stops answering but keeps its connections. */
   freezeNode(nodes: string | readonly string[], label?: FaultLabel): Promise<Rollback> {
     const list = typeof nodes === 'string' ? [nodes] : [...nodes];
-    return this.freezeMany(this.onNodes(list), { action: 'node-freeze', ...label }, { nodes: list });
+    const whole = this.stack.nodeFaults;
+    if (!whole)
+      return this.freezeMany(this.onNodes(list), { action: 'node-freeze', ...label }, { nodes: list });
+    return this.inject(
+      { action: 'node-freeze', ...label },
+      this.onNodes(list).map((c) => c.id),
+      { nodes: list, how: 'node' },
+      () => forEachNode(list, 'freeze', (node) => whole.freeze(node)),
+      () => forEachNode(list, 'thaw', (node) => whole.thaw(node)),
+    );
+  }
+
+  /**
+   * Drains the node(s) through the platform's eviction API (PodDisruptionBudgets decide what may go);
+   * the journal records what was evicted and what a budget kept. The rollback uncordons.
+   */
+  drainNode(nodes: string | readonly string[], label?: FaultLabel): Promise<Rollback> {
+    const list = typeof nodes === 'string' ? [nodes] : [...nodes];
+    const whole = this.stack.nodeFaults;
+    if (!whole) throw new Error(`${this.stack.platform}: this platform cannot drain a node`);
+    const detail: Record<string, unknown> = { nodes: list };
+    return this.inject(
+      { action: 'node-drain', ...label },
+      this.onNodes(list).map((c) => c.id),
+      detail,
+      async () => {
+        const outcomes = await Promise.all(list.map((node) => whole.drain(node)));
+        detail.evicted = outcomes.flatMap((o) => o.evicted);
+        detail.blockedByBudget = outcomes.flatMap((o) => o.blocked);
+      },
+      () => forEachNode(list, 'uncordon', (node) => whole.uncordon(node)),
+    );
   }
 
   etcdKillMember(
@@ -385,6 +427,20 @@ export class StackFaults {
       throw new Error(`${faultId}: ${description} failed: ${(error as Error).message}`);
     }
   }
+}
+
+async function forEachNode(
+  nodes: readonly string[],
+  what: string,
+  act: (node: string) => Promise<unknown>,
+): Promise<void> {
+  const results = await Promise.allSettled(nodes.map(act));
+  const failed = failures(
+    results,
+    nodes.map((id) => ({ id })),
+    what,
+  );
+  if (failed.length > 0) throw new Error(failed.join('; '));
 }
 
 function failures(

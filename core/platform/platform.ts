@@ -4,6 +4,7 @@ import type { CpuSet } from '../process/cpu-set.js';
 import type { Capabilities } from './capabilities.js';
 import type { CleanupOptions, CleanupReport } from './cleanup.js';
 import type { ComponentHandle, ComponentInfo } from './component.js';
+import type { NodeFaults } from './node-faults.js';
 import type { StackPlan } from './stack-plan.js';
 
 export type { Capabilities, Capability, Support } from './capabilities.js';
@@ -15,6 +16,7 @@ export type {
   ComponentState,
   LogSource,
 } from './component.js';
+export type { DrainOutcome, NodeFaults } from './node-faults.js';
 export type { PlannedComponent, StackPlan } from './stack-plan.js';
 
 /**
@@ -80,6 +82,8 @@ export interface StackHandle extends AsyncDisposable {
   readonly etcdEndpoints: string[];
   /** Fault proxies on the links between roles, when the stack was brought up with networkProxies. */
   readonly links: LinkFaults | undefined;
+  /** Whole-node faults, where a node is a machine of its own (kind, clusters); undefined elsewhere. */
+  readonly nodeFaults?: NodeFaults;
   components(selector?: ComponentSelector): ComponentHandle[];
   component(id: string): ComponentHandle;
   nodes(): string[];

@@ -13,11 +13,24 @@ describe('renderKindClusterConfig', () => {
       apiVersion: 'kind.x-k8s.io/v1alpha4',
       networking: { disableDefaultCNI: true, apiServerAddress: '127.0.0.1', podSubnet: '10.245.0.0/16' },
       nodes: [
-        { role: 'control-plane' },
+        { role: 'control-plane', labels: { 'gauntlet.dev/node': 'control' } },
         { role: 'worker', labels: { 'gauntlet.dev/node': 'node-a' } },
         { role: 'worker', labels: { 'gauntlet.dev/node': 'node-b' } },
       ],
     });
+  });
+
+  it('publishes NodePorts of the control plane on 127.0.0.1 only', () => {
+    const config = parse(
+      renderKindClusterConfig({
+        gauntletNodes: ['node-a'],
+        podSubnet: '10.245.0.0/16',
+        portMappings: [{ containerPort: 30080, hostPort: 41234 }],
+      }),
+    );
+    expect(config.nodes[0].extraPortMappings).toEqual([
+      { containerPort: 30080, hostPort: 41234, listenAddress: '127.0.0.1', protocol: 'TCP' },
+    ]);
   });
 
   it('says which value is wrong', () => {
@@ -26,6 +39,9 @@ describe('renderKindClusterConfig', () => {
     );
     expect(() => renderKindClusterConfig({ gauntletNodes: ['Node_A'], podSubnet: '10.0.0.0/16' })).toThrow(
       'node name "Node_A" is not a DNS label',
+    );
+    expect(() => renderKindClusterConfig({ gauntletNodes: ['control'], podSubnet: '10.0.0.0/16' })).toThrow(
+      /control plane's/,
     );
     expect(() => renderKindClusterConfig({ gauntletNodes: ['a'], podSubnet: '10.0.0.0' })).toThrow(
       'podSubnet "10.0.0.0" is not an IPv4 CIDR',

@@ -16,6 +16,8 @@ export interface KindClusterOptions {
   podSubnet: string;
   /** Where the kind config and kubeconfig are written. */
   workDir: string;
+  /** Control-plane ports published on 127.0.0.1 (NodePorts). */
+  portMappings?: Array<{ containerPort: number; hostPort: number }>;
   /** Nodes Ready and CoreDNS available within this long after `kind create cluster` returns. */
   readyTimeoutMs?: number;
   log?: (line: string) => void;
@@ -35,6 +37,8 @@ export interface StartedKindCluster extends AsyncDisposable {
   readonly timings: KindClusterTimings;
   /** kubectl against this cluster. */
   kubectl(args: string[], input?: string): Promise<string>;
+  /** Puts back a node's pod routes (after its container restarted, which loses them), and the host's. */
+  rewire(nodeName: string): Promise<void>;
   /** Deletes the cluster, the host routes to its pods, and kind's docker network when nothing else uses it. */
   delete(): Promise<void>;
 }
@@ -55,7 +59,11 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
   const kubeconfig = join(options.workDir, 'kubeconfig');
   await writeFile(
     configFile,
-    renderKindClusterConfig({ gauntletNodes: options.gauntletNodes, podSubnet: options.podSubnet }),
+    renderKindClusterConfig({
+      gauntletNodes: options.gauntletNodes,
+      podSubnet: options.podSubnet,
+      ...(options.portMappings ? { portMappings: options.portMappings } : {}),
+    }),
   );
   const kubectl = (args: string[], input?: string) =>
     command(options.kubectl, ['--kubeconfig', kubeconfig, ...args], { timeoutMs: 60_000, input });
@@ -66,28 +74,11 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
     await command(options.kind, ['delete', 'cluster', '--name', options.name], { timeoutMs: 120_000 });
   }
 
-  const hostRoutes: string[] = [];
   let deleted = false;
   const deleteCluster = async () => {
     if (deleted) return;
     deleted = true;
-    const problems: string[] = [];
-    await command(options.kind, ['delete', 'cluster', '--name', options.name, '--kubeconfig', kubeconfig], {
-      timeoutMs: 120_000,
-    }).catch((error: Error) => problems.push(error.message));
-    for (const dst of hostRoutes) {
-      await command('ip', ['route', 'del', dst], { timeoutMs: 10_000 }).catch(() => {});
-    }
-    // kind leaves its network behind; remove it unless another cluster's nodes are still on it
-    const users = await command('docker', ['network', 'inspect', '-f', '{{len .Containers}}', 'kind'], {
-      timeoutMs: 30_000,
-    }).catch(() => undefined);
-    if (users?.trim() === '0') {
-      await command('docker', ['network', 'rm', 'kind'], { timeoutMs: 30_000 }).catch((error: Error) =>
-        problems.push(error.message),
-      );
-    }
-    if (problems.length > 0) throw new Error(`deleting kind cluster ${options.name}: ${problems.join('; ')}`);
+    await deleteKindCluster(options.kind, options.name, { kubeconfig });
   };
 
   const t0 = Date.now();
@@ -118,23 +109,10 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
         ? found
         : undefined;
     });
-    for (const node of nodes) {
-      await command(
-        'docker',
-        ['exec', '-i', node.name, 'sh', '-c', 'cat > /etc/cni/net.d/10-gauntlet-bridge.conflist'],
-        {
-          timeoutMs: 30_000,
-          input: renderBridgeConflist(node.podCidr),
-        },
-      );
-      for (const route of routesFor(node, nodes)) {
-        await command('docker', ['exec', node.name, 'ip', 'route', 'replace', route.dst, 'via', route.via], {
-          timeoutMs: 30_000,
-        });
-      }
-      hostRoutes.push(node.podCidr);
-      await command('ip', ['route', 'replace', node.podCidr, 'via', node.internalIp], { timeoutMs: 10_000 });
-    }
+    for (const node of nodes) await wireNode(node, nodes);
+    // CoreDNS pods created before the CNI config existed would wait out the kubelet's retry back-off
+    // (about 30 s); replacements get their network at once.
+    await kubectl(['-n', 'kube-system', 'delete', 'pod', '-l', 'k8s-app=kube-dns', '--wait=false']);
     const networkMs = Date.now() - t0 - createMs;
 
     await kubectl([
@@ -162,6 +140,11 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
       nodes,
       timings,
       kubectl,
+      rewire: async (nodeName) => {
+        const node = nodes.find((n) => n.name === nodeName);
+        if (!node) throw new Error(`no node ${nodeName} in kind cluster ${options.name}`);
+        await wireNode(node, nodes);
+      },
       delete: deleteCluster,
       [Symbol.asyncDispose]: deleteCluster,
     };
@@ -169,6 +152,81 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
     await deleteCluster().catch((cleanup: Error) => log(`cleanup after a failed start: ${cleanup.message}`));
     throw error;
   }
+}
+
+/** The bridge CNI config and the pod routes of one node, and the host's route to its pods. Idempotent. */
+async function wireNode(node: NodeAddress, nodes: NodeAddress[]): Promise<void> {
+  await command(
+    'docker',
+    ['exec', '-i', node.name, 'sh', '-c', 'cat > /etc/cni/net.d/10-gauntlet-bridge.conflist'],
+    {
+      timeoutMs: 30_000,
+      input: renderBridgeConflist(node.podCidr),
+    },
+  );
+  for (const route of routesFor(node, nodes)) {
+    await command('docker', ['exec', node.name, 'ip', 'route', 'replace', route.dst, 'via', route.via], {
+      timeoutMs: 30_000,
+    });
+  }
+  await command('ip', ['route', 'replace', node.podCidr, 'via', node.internalIp], { timeoutMs: 10_000 });
+}
+
+/**
+ * Deletes a kind cluster and what Gauntlet added around it: the host routes through its nodes, and
+ * kind's docker network once no other cluster's nodes are on it. Also for a cluster a crashed run left
+ * (`gauntlet down`): the routes are found from the node containers' addresses.
+ */
+export async function deleteKindCluster(
+  kind: string,
+  name: string,
+  options: { kubeconfig?: string } = {},
+): Promise<void> {
+  const problems: string[] = [];
+  const ips = await command(
+    'docker',
+    ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}'],
+    { timeoutMs: 30_000 },
+  )
+    .then(async (names) => {
+      const list = names.split('\n').filter((n) => n.trim() !== '');
+      if (list.length === 0) return [];
+      const out = await command(
+        'docker',
+        ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', ...list],
+        { timeoutMs: 30_000 },
+      );
+      return out.split(/\s+/).filter((ip) => ip !== '');
+    })
+    .catch(() => [] as string[]);
+  await command(
+    kind,
+    [
+      'delete',
+      'cluster',
+      '--name',
+      name,
+      ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
+    ],
+    { timeoutMs: 120_000 },
+  ).catch((error: Error) => problems.push(error.message));
+  const routes = await command('ip', ['route', 'show'], { timeoutMs: 10_000 }).catch(() => '');
+  for (const line of routes.split('\n')) {
+    const match = /^(\S+) via (\S+)/.exec(line.trim());
+    if (match?.[1] && match[2] && ips.includes(match[2])) {
+      await command('ip', ['route', 'del', match[1], 'via', match[2]], { timeoutMs: 10_000 }).catch(() => {});
+    }
+  }
+  // kind leaves its network behind; remove it unless another cluster's nodes are still on it
+  const users = await command('docker', ['network', 'inspect', '-f', '{{len .Containers}}', 'kind'], {
+    timeoutMs: 30_000,
+  }).catch(() => undefined);
+  if (users?.trim() === '0') {
+    await command('docker', ['network', 'rm', 'kind'], { timeoutMs: 30_000 }).catch((error: Error) =>
+      problems.push(error.message),
+    );
+  }
+  if (problems.length > 0) throw new Error(`deleting kind cluster ${name}: ${problems.join('; ')}`);
 }
 
 async function nodeAddresses(kubectl: (args: string[]) => Promise<string>): Promise<NodeAddress[]> {

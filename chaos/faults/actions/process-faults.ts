@@ -61,3 +61,18 @@ export const nodeFreeze = defineFault({
   detection: { kind: 'routing' },
   inject: (faults, _p, t) => faults.freezeNode(t.nodes, t.label),
 });
+
+export const nodeDrain = defineFault({
+  params: noParams,
+  scope: 'node',
+  impliedRole: none,
+  link: none,
+  requires: () => ['node-drain'],
+  describe: () => 'node-drain (cordon, evict through the disruption budgets)',
+  rollback: 'uncordon',
+  detection: {
+    kind: 'none',
+    why: 'a drain evicts only what the PodDisruptionBudgets allow; the journal lists the evicted pods and those a budget kept',
+  },
+  inject: (faults, _p, t) => faults.drainNode(t.nodes, t.label),
+});

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type {
+  CleanupOptions,
+  CleanupReport,
+  Platform,
+  StackHandle,
+  StackPlan,
+  UpOptions,
+} from '../../core/platform/platform.js';
+import { waitForRouting } from '../../core/platform/wait-for-routing.js';
+import { freePort } from '../../core/process/free-port.js';
+import { projectRoot } from '../../core/project-root.js';
+import { dockerEngineStatus } from '../docker/docker-cli.js';
+import { ensureImages } from '../docker/images/ensure-images.js';
+import { runsDir } from '../state/gauntlet-home.js';
+import { command } from './command.js';
+import { kindCapabilities } from './kind-capabilities.js';
+import { cleanupKindRuns, clusterNameOf } from './kind-cleanup.js';
+import { startKindCluster } from './kind-cluster.js';
+import { KindComponent } from './kind-component.js';
+import { KindNodeFaults } from './kind-node-faults.js';
+import { planKindStack, statefulPodName } from './kind-plan.js';
+import { KindStack } from './kind-stack.js';
+import { ensureKindTools } from './kind-toolchain.js';
+import { ClusterWatch, podReady } from './kube/cluster-watch.js';
+import { renderKustomization } from './kustomize-render.js';
+import { freePodSubnet } from './pod-subnet.js';
+import { gatewayNodePort, servicePort, stackObjectsFor } from './stack-objects.js';
+
+export interface KindPlatformOptions {
+  /** The Gauntlet project root (deploy/k8s, tools/kind, bin/setup); defaults to this package's. */
+  root?: string;
+}
+
+/** The namespace of the sim overlay (deploy/k8s/overlays/sim). */
+const namespace = 'gauntlet-sim';
+
+/**
+ * The kind platform: a kind cluster of the run's own (one control plane, one worker per Gauntlet node),
+ * the stack applied from the Kustomize manifests in deploy/k8s, images loaded without a registry, every
+ * wait a watch on the API server (client-node informers), faults through the Kubernetes API and the
+ * node containers. The cluster is deleted at teardown, and by `gauntlet down` after a crash.
+ */
+export class KindPlatform implements Platform {
+  readonly name = 'kind' as const;
+  readonly capabilities = kindCapabilities;
+
+  constructor(private readonly options: KindPlatformOptions = {}) {}
+
+  plan(config: ClusterConfig): StackPlan {
+    return planKindStack(config);
+  }
+
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport[]> {
+    return cleanupKindRuns(this.options.root ?? projectRoot(), options);
+  }
+
+  async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
+    const log = options.log ?? (() => {});
+    const root = this.options.root ?? projectRoot();
+    const readyTimeoutMs = Math.max(options.readyTimeoutMs ?? 0, 180_000);
+    if (options.networkProxies) {
+      throw new UserFacingError(
+        'network faults (fault proxies on the links) are not available on the kind platform yet; use --platform local',
+      );
+    }
+    if (config.load_balancer.enabled) {
+      throw new UserFacingError(
+        'load_balancer.enabled: the nginx load balancer runs on the local and docker platforms; on kind the gateway Service balances the gateways',
+      );
+    }
+    const engine = await dockerEngineStatus();
+    if (!engine.ok) {
+      throw new UserFacingError(
+        `the kind platform needs a Docker engine and none answers (${engine.reason}); \`npm run setup\` starts one`,
+      );
+    }
+    const started = Date.now();
+    const tools = await ensureKindTools(root, log);
+    const images = await ensureImages({ root, names: ['stack'], log });
+    const stackImage = images.stack?.tag ?? '';
+    log(`kind toolchain, node image and stack image ready in ${Date.now() - started} ms`);
+
+    const runId = newRunId();
+    const runDir = join(options.runsDir ?? runsDir(), runId);
+    mkdirSync(join(runDir, 'logs'), { recursive: true });
+    const apiKey = config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`;
+    const adminToken = `adm-${randomBytes(16).toString('hex')}`;
+    const name = clusterNameOf(runId);
+    const stack = new KindStack(runId, config, runDir, apiKey, adminToken, name, options.detached ?? false);
+    stack.saveState();
+    try {
+      const hostPort = await freePort();
+      const cluster = await startKindCluster({
+        name,
+        image: tools.nodeImage,
+        kind: tools.kind,
+        kubectl: tools.kubectl,
+        gauntletNodes: config.nodes.map((n) => n.name),
+        podSubnet: await freePodSubnet(),
+        portMappings: [{ containerPort: gatewayNodePort, hostPort }],
+        workDir: join(runDir, 'kind'),
+        readyTimeoutMs,
+        log,
+      });
+      stack.onDown(() => cluster.delete());
+      log(`kind cluster ${name} ready in ${Date.now() - started} ms (${JSON.stringify(cluster.timings)})`);
+
+      await command(tools.kind, ['load', 'docker-image', stackImage, '--name', name], { timeoutMs: 300_000 });
+      const overlay = await renderKustomization(join(root, 'deploy', 'k8s', 'overlays', 'sim'), {
+        kubectl: tools.kubectl,
+      });
+      const objects = stackObjectsFor(overlay, { config, stackImage, adminToken, apiKey });
+      await cluster.kubectl(
+        ['apply', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+      );
+
+      const watch = await ClusterWatch.start(cluster.kubeconfig, namespace);
+      stack.watch = watch;
+      const nodeFaults = new KindNodeFaults({ watch, rewire: (n) => cluster.rewire(n), readyTimeoutMs });
+      stack.nodeFaults = nodeFaults;
+      // Before the cluster goes: a paused node container would hold `kind delete` up.
+      stack.onDown(async () => {
+        await Promise.allSettled(stack.nodes().map((n) => nodeFaults.thaw(n)));
+        await watch.stop();
+      });
+
+      const gateways = new GatewaySlots(watch);
+      stack.add(
+        planKindStack(config).components.map((planned) => {
+          const podName = statefulPodName(planned);
+          return new KindComponent(
+            {
+              role: planned.role,
+              id: planned.id,
+              node: planned.node,
+              port: planned.role === 'etcd' ? 2379 : servicePort,
+              pod: podName ? () => watch.pod(podName) : () => gateways.podOf(planned.id),
+            },
+            watch,
+            nodeFaults,
+            readyTimeoutMs,
+          );
+        }),
+      );
+      const expected = planKindStack(config).components.length;
+      await watch.until(`all ${expected} stack pods Ready`, readyTimeoutMs, () => {
+        const ready = stack
+          .components()
+          .filter((c) => c.url !== undefined && podReady(podOf(watch, c.instance)));
+        return ready.length === expected ? true : undefined;
+      });
+      stack.gatewayUrl = `http://127.0.0.1:${hostPort}`;
+      stack.saveState();
+      await waitForRouting(stack, readyTimeoutMs);
+      writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
+      writeFileSync(join(runDir, 'kind', 'objects.json'), `${JSON.stringify(objects, null, 2)}\n`);
+      log(
+        `kind stack ready in ${Date.now() - started} ms: ${expected} pods on ${config.nodes.length + 1} nodes, gateway ${stack.gatewayUrl}`,
+      );
+      return stack;
+    } catch (error) {
+      await stack.down().catch((cleanup: Error) => log(`cleanup after a failed start: ${cleanup.message}`));
+      throw error;
+    }
+  }
+}
+
+function podOf(watch: ClusterWatch, instance: KindComponent['instance']): V1Pod | undefined {
+  return instance?.kind === 'pod' ? watch.pod(instance.pod) : undefined;
+}
+
+/**
+ * Gateways are a Deployment: their pods have made-up names and a replacement gets a new one. Each
+ * logical gateway id keeps its pod while it exists, and takes the oldest unclaimed one after that.
+ */
+class GatewaySlots {
+  private readonly bound = new Map<string, string>();
+
+  constructor(private readonly watch: ClusterWatch) {}
+
+  podOf(id: string): V1Pod | undefined {
+    const current = this.bound.get(id);
+    const pod = current ? this.watch.pod(current) : undefined;
+    if (pod && !pod.metadata?.deletionTimestamp) return pod;
+    const claimed = new Set(
+      [...this.bound.entries()].filter(([slot]) => slot !== id).map(([, name]) => name),
+    );
+    const free = this.watch
+      .pods()
+      .filter(
+        (p) =>
+          p.metadata?.labels?.['gauntlet.dev/role'] === 'gateway' &&
+          !p.metadata.deletionTimestamp &&
+          !claimed.has(p.metadata.name ?? ''),
+      )
+      .sort((a, b) => time(a) - time(b))[0];
+    if (!free?.metadata?.name) return pod;
+    this.bound.set(id, free.metadata.name);
+    return free;
+  }
+}
+
+const time = (pod: V1Pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase();
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
