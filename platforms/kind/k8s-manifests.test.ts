@@ -106,7 +106,7 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
     expect(names).toEqual(
       [
         'ConfigMap/gauntlet-cluster-config',
-        'Deployment/batcher',
+        'StatefulSet/batcher',
         'Deployment/gateway',
         'HorizontalPodAutoscaler/batcher',
         'Namespace/gauntlet-sim',
@@ -116,6 +116,7 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
         'PodDisruptionBudget/worker-node-a',
         'PodDisruptionBudget/worker-node-b',
         'Secret/gauntlet-secrets',
+        'Service/batcher',
         'Service/etcd',
         'Service/gateway',
         'Service/worker',
@@ -144,7 +145,7 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
     for (const [kind, name, role] of [
       ['StatefulSet', 'etcd', 'etcd'],
       ['Deployment', 'gateway', 'gateway'],
-      ['Deployment', 'batcher', 'batcher'],
+      ['StatefulSet', 'batcher', 'batcher'],
       ['StatefulSet', 'worker-node-a', 'worker'],
     ] as const) {
       const labels = workload(kind, name).spec.template.metadata.labels;
@@ -165,14 +166,14 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
       }
     }
     expect(container('Deployment', 'gateway').args).toEqual(['gateway']);
-    expect(container('Deployment', 'batcher').args).toEqual(['batcher']);
+    expect(container('StatefulSet', 'batcher').args).toEqual(['batcher']);
     expect(container('StatefulSet', 'worker-node-a').args).toEqual(['worker']);
   });
 
   it('probes /readyz for readiness and /healthz (etcd: /livez) for liveness', () => {
     for (const [kind, name] of [
       ['Deployment', 'gateway'],
-      ['Deployment', 'batcher'],
+      ['StatefulSet', 'batcher'],
       ['StatefulSet', 'worker-node-a'],
       ['StatefulSet', 'worker-node-b'],
     ] as const) {
@@ -191,7 +192,7 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
     // stack/gateway/main.ts drains for 10 s
     expect(grace('Deployment', 'gateway')).toBeGreaterThan(10);
     // stack/batcher: 2 s + drain limit 120 s + 3 s + 1 s
-    expect(grace('Deployment', 'batcher')).toBeGreaterThan(126);
+    expect(grace('StatefulSet', 'batcher')).toBeGreaterThan(126);
     // stack/worker/main.ts drains for the gateway's request timeout
     expect(grace('StatefulSet', 'worker-node-a')).toBeGreaterThan(defaults.gateway.request_timeout_ms / 1000);
   });
@@ -200,7 +201,8 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
     const worker = await serviceEnv('StatefulSet', 'worker-node-b');
     expect(worker).toMatchObject({
       role: 'worker',
-      id: 'pod-0',
+      // the id every platform uses, so registry entries match the harness's component ids
+      id: 'node-b-gpu1',
       node: 'node-b',
       gpuIndex: 1,
       host: '0.0.0.0',
@@ -210,7 +212,7 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
     });
     expect(worker.config).toEqual(JSON.parse(JSON.stringify(defaults)));
     expect(worker.etcdEndpoints).toHaveLength(3);
-    const batcher = await serviceEnv('Deployment', 'batcher');
+    const batcher = await serviceEnv('StatefulSet', 'batcher');
     expect(batcher).toMatchObject({ role: 'batcher', advertiseUrl: 'http://10.244.1.7:8080' });
     const gateway = await serviceEnv('Deployment', 'gateway');
     expect(gateway).toMatchObject({ role: 'gateway', apiKeys: ['sim-api-key'] });
@@ -225,11 +227,11 @@ describe('deploy/k8s/overlays/sim (rendered with kubectl kustomize)', () => {
         metrics: Array<{ resource: { name: string; target: { averageUtilization: number } } }>;
       };
     };
-    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'batcher' });
+    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'StatefulSet', name: 'batcher' });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([2, 10]);
     expect(hpa.spec.metrics[0]?.resource).toMatchObject({ name: 'cpu', target: { averageUtilization: 50 } });
     expect(
-      container('Deployment', 'batcher').resources?.requests?.cpu,
+      container('StatefulSet', 'batcher').resources?.requests?.cpu,
       'utilization needs a request',
     ).toBeDefined();
     const etcdBudget = find('PodDisruptionBudget', 'etcd') as KubeObject & { spec: { minAvailable: number } };

@@ -70,8 +70,8 @@ export class KindPlatform implements Platform {
       );
     }
     if (config.load_balancer.enabled) {
-      throw new UserFacingError(
-        'load_balancer.enabled: the nginx load balancer runs on the local and docker platforms; on kind the gateway Service balances the gateways',
+      log(
+        'load_balancer: on kind the gateway Service balances the gateways (kube-proxy); the nginx settings (method, weights, backup, max_fails) apply on local and docker only',
       );
     }
     const engine = await dockerEngineStatus();

@@ -26,11 +26,6 @@ type Json = Record<string, unknown>;
  */
 export function stackObjectsFor(overlay: readonly KubeObject[], options: StackObjectsOptions): KubeObject[] {
   const { config } = options;
-  if (config.load_balancer.enabled) {
-    throw new Error(
-      'load_balancer (nginx) runs on the local and docker platforms; on kind the gateway Service balances',
-    );
-  }
   const isWorker = (o: KubeObject) => o.metadata.labels?.['gauntlet.dev/role'] === 'worker';
   const workerSet = overlay.find((o) => o.kind === 'StatefulSet' && isWorker(o));
   const workerPdb = overlay.find((o) => o.kind === 'PodDisruptionBudget' && isWorker(o));
