@@ -1,4 +1,14 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilityIssues } from '../chaos/experiment/check-capabilities.js';
+import { defineExperiment } from '../chaos/experiment/define-experiment.js';
+import {
+  needsNetworkProxies,
+  shippedExperiment,
+  shippedExperiments,
+} from '../chaos/experiments/shipped-experiments.js';
+import { runExperiment } from '../chaos/run-experiment.js';
+import { FetchLoad } from '../chaos/testing/fetch-load.js';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import type { StackHandle } from '../core/platform/platform.js';
 import { docker } from '../platforms/docker/docker-cli.js';
@@ -62,6 +72,14 @@ async function recovered(stack: StackHandle, withinMs: number): Promise<number> 
   }
   throw new Error(`no successful request within ${withinMs} ms of the rollback`);
 }
+
+describe('network experiments on the docker platform', () => {
+  it('pass its capability check: every shipped experiment with network faults may run there', () => {
+    const network = shippedExperiments.filter(needsNetworkProxies);
+    expect(network.map((e) => e.id)).toEqual(expect.arrayContaining(['network-delay', 'worker-partition']));
+    for (const experiment of network) expect(capabilityIssues(experiment, new DockerPlatform())).toEqual([]);
+  });
+});
 
 describe.skipIf(skip !== undefined)(`docker link faults${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let stack: StackHandle;
@@ -204,4 +222,42 @@ describe.skipIf(skip !== undefined)(`docker link faults${skip ? ` (skipped: ${sk
     expect(await links.leftovers()).toEqual([]);
     expect(await recovered(stack, 30_000)).toBeGreaterThanOrEqual(0);
   }, 60_000);
+
+  it('runs the shipped network-delay experiment unchanged but shortened, and leaves no toxic behind', async () => {
+    const shipped = shippedExperiment('network-delay');
+    // As in docker-chaos-experiments.test.ts: 5 s windows, a 10 s fault at t+8 s, 30 s of load, and a
+    // latency SLO loosened for a shared 2-core host; the fault itself is the shipped one.
+    const experiment = defineExperiment({
+      ...shipped,
+      steadyState: {
+        windowS: 5,
+        slos: shipped.steadyState.slos.map((slo) =>
+          typeof slo !== 'string' && (slo.metric === 'e2e' || slo.metric === 'ttft')
+            ? { ...slo, threshold: 10_000 }
+            : slo,
+        ),
+      },
+      load: { ...shipped.load, durationS: 30 },
+      faults: shipped.faults.map((f) => ({ ...f, at: 8, durationS: 10 })),
+    });
+    const result = await runExperiment(experiment, {
+      stack,
+      load: new FetchLoad({ model: stack.config.model_name }),
+      outDir: join(stack.runDir, 'chaos', 'network-delay'),
+      ...(stack.links ? { links: stack.links } : {}),
+    });
+    const fault = result.faults[0];
+    const summary = JSON.stringify({
+      status: result.status,
+      reasons: result.reasons,
+      audit: result.audit,
+      fault: { ...fault, windows: undefined },
+    });
+    expect(result.status, summary).toBe('completed');
+    expect(fault?.injectedAt, summary).not.toBeNull();
+    expect(fault?.failedTotal, summary).toBe(0);
+    expect(result.audit, summary).toEqual([]);
+    expect(result.verdict, summary).not.toBe('fail');
+    expect(await stack.links?.leftovers()).toEqual([]);
+  }, 180_000);
 });
