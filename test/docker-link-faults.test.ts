@@ -212,6 +212,16 @@ describe.skipIf(skip !== undefined)(`docker link faults${skip ? ` (skipped: ${sk
     expect(await links.leftovers()).toEqual([]);
   }, 120_000);
 
+  it('serves through the proxy again after the worker behind it is killed and restarted (toxiproxy dials it by name)', async () => {
+    const worker = stack.component('node-a-gpu0');
+    await worker.kill('SIGKILL');
+    expect((await infer(stack, 3_000)).status).not.toBe(200);
+    await worker.restart();
+    const tookMs = await recovered(stack, 30_000);
+    process.stderr.write(`worker restart: serving again ${tookMs} ms after it was ready\n`);
+    expect(await stack.links?.leftovers()).toEqual([]);
+  }, 90_000);
+
   it('clearAll removes what a fault left behind', async () => {
     const links = stack.links;
     if (!links) throw new Error('no links');
