@@ -1,6 +1,9 @@
 import { type Capabilities, supported, unsupported } from '../../core/platform/capabilities.js';
 
-/** Containers on one engine: docker kill / stop / pause; a node is the containers labelled with it. */
+/**
+ * Containers on one engine: docker kill / stop / pause; a node is the containers labelled with it; link
+ * faults are toxics on the run's toxiproxy container.
+ */
 export const dockerCapabilities: Capabilities = {
   kill: supported,
   'graceful-stop': supported,
@@ -8,6 +11,7 @@ export const dockerCapabilities: Capabilities = {
   'node-kill': supported,
   'node-freeze': supported,
   'node-drain': unsupported('the docker platform has no scheduler to move containers to another node'),
-  'link-faults': unsupported('fault proxies on the links are not built for the docker platform yet'),
+  // With networkProxies: a toxiproxy container on the run's network, a proxy on every link (no netem here).
+  'link-faults': supported,
   'gpu-faults': supported,
 };

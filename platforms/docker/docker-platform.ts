@@ -16,17 +16,20 @@ import type {
 import { waitForRouting } from '../../core/platform/wait-for-routing.js';
 import { projectRoot } from '../../core/project-root.js';
 import { clusterConfigKey } from '../../stack/protocol/registry-keys.js';
+import { ToxiproxyClient } from '../local/network/toxiproxy-client.js';
 import { runsDir } from '../state/gauntlet-home.js';
 import { dockerCapabilities } from './docker-capabilities.js';
 import { cleanupDockerRuns } from './docker-cleanup.js';
 import { dockerEngineStatus } from './docker-cli.js';
 import { ensureImages } from './images/ensure-images.js';
+import { DockerLinkProxies } from './network/docker-link-proxies.js';
 import { watchRunEvents } from './stack/container-events.js';
 import { type ContainerSpec, planContainers, planDockerStack } from './stack/container-plan.js';
 import { attachLog, DockerComponent } from './stack/docker-component.js';
 import { DockerStack } from './stack/docker-stack.js';
 import { GauntletContainer } from './stack/gauntlet-container.js';
 import { runLabels } from './stack/labels.js';
+import { planLinkProxies, toxiproxyApiPort, toxiproxyContainer } from './stack/link-proxy-plan.js';
 import { ResourceLimitError } from './stack/resource-limits.js';
 
 export interface DockerPlatformOptions {
@@ -57,11 +60,6 @@ export class DockerPlatform implements Platform {
   async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
     const log = options.log ?? (() => {});
     const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-    if (options.networkProxies) {
-      throw new UserFacingError(
-        'network faults (toxiproxy on every link) are not available on the docker platform yet; use --platform local',
-      );
-    }
     const engine = await dockerEngineStatus();
     if (!engine.ok) {
       throw new UserFacingError(
@@ -71,7 +69,12 @@ export class DockerPlatform implements Platform {
     const started = Date.now();
     const images = await ensureImages({
       root: this.options.root ?? projectRoot(),
-      names: config.load_balancer.enabled ? ['stack', 'etcd', 'nginx'] : ['stack', 'etcd'],
+      names: [
+        'stack',
+        'etcd',
+        ...(config.load_balancer.enabled ? (['nginx'] as const) : []),
+        ...(options.networkProxies ? (['toxiproxy'] as const) : []),
+      ],
       log,
     });
     const stackImage = images.stack?.tag ?? '';
@@ -84,6 +87,11 @@ export class DockerPlatform implements Platform {
     mkdirSync(logsDir, { recursive: true });
     const apiKey = config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`;
     const adminToken = `adm-${randomBytes(16).toString('hex')}`;
+    // Network faults need a TCP proxy on every link (this kernel has no netem): one toxiproxy container on
+    // the run's network, with a proxy in front of each worker, batcher and etcd member.
+    const linkProxies = options.networkProxies
+      ? planLinkProxies(planDockerStack(config).components)
+      : undefined;
     let specs: ContainerSpec[];
     try {
       specs = planContainers({
@@ -93,6 +101,7 @@ export class DockerPlatform implements Platform {
         apiKey,
         adminToken,
         machineCpus: availableParallelism(),
+        ...(linkProxies ? { linkProxies } : {}),
       });
     } catch (error) {
       if (error instanceof ResourceLimitError) throw new UserFacingError(error.message);
@@ -121,6 +130,20 @@ export class DockerPlatform implements Platform {
           ?.observed(state, atMs);
       });
       stack.onDown(stopEvents);
+      if (linkProxies) {
+        const apiUrl = await startToxiproxy(
+          runId,
+          images.toxiproxy?.tag ?? '',
+          network,
+          logsDir,
+          readyTimeoutMs,
+        );
+        const client = new ToxiproxyClient(apiUrl);
+        stack.useLinkProxies(
+          await DockerLinkProxies.create(client, linkProxies, (id) => stack.addressOf(id)),
+        );
+        log(`toxiproxy ready: ${linkProxies.length} link proxies, API ${apiUrl}`);
+      }
 
       const start = async (spec: ContainerSpec): Promise<DockerComponent> => {
         const logFile = join(logsDir, `${spec.id}.log`);
@@ -176,6 +199,25 @@ export class DockerPlatform implements Platform {
       throw error;
     }
   }
+}
+
+/** Starts the run's toxiproxy container and resolves with its API URL (published on 127.0.0.1). */
+async function startToxiproxy(
+  runId: string,
+  image: string,
+  network: StartedNetwork,
+  logsDir: string,
+  readyTimeoutMs: number,
+): Promise<string> {
+  const logFile = join(logsDir, 'toxiproxy.log');
+  writeFileSync(logFile, '');
+  const container = await new GauntletContainer(toxiproxyContainer(runId, image), network, readyTimeoutMs)
+    .withLogConsumer((stream) => attachLog(stream, logFile))
+    .start()
+    .catch((error: Error) => {
+      throw new Error(`toxiproxy did not come up: ${error.message} (log: ${logFile})`);
+    });
+  return `http://127.0.0.1:${container.getMappedPort(toxiproxyApiPort)}`;
 }
 
 async function putClusterConfig(endpoint: string, config: ClusterConfig): Promise<void> {

@@ -37,6 +37,9 @@ export interface ContainerSpec {
   limits: DockerLimits;
 }
 
+/** What starting a container needs; a helper container (toxiproxy) is no stack component. */
+export type ContainerRecipe = Omit<ContainerSpec, 'role' | 'id' | 'node'>;
+
 export interface PlanInput {
   config: ClusterConfig;
   runId: string;
@@ -47,6 +50,11 @@ export interface PlanInput {
   machineCpus: number;
   /** False for a plan of names only: resource limits are not parsed (and cannot fail). */
   limitsChecked?: boolean;
+  /**
+   * The link proxies (network faults): each proxied component is advertised at its proxy's address and
+   * services reach etcd through the proxies, so the stack's own traffic crosses them.
+   */
+  linkProxies?: ReadonlyArray<{ targetId: string; listenUrl: string }>;
 }
 
 /**
@@ -107,6 +115,8 @@ export function planContainers(input: PlanInput): ContainerSpec[] {
     }),
   );
 
+  const advertised = (id: string, direct: string): string =>
+    input.linkProxies?.find((p) => p.targetId === id)?.listenUrl ?? direct;
   const workerLimits =
     input.limitsChecked === false ? {} : dockerLimits(config.resource_limits, input.machineCpus);
   const service = (env: Pick<ServiceEnv, 'role' | 'id' | 'node' | 'gpuIndex'>): ContainerSpec => {
@@ -114,8 +124,8 @@ export function planContainers(input: PlanInput): ContainerSpec[] {
       ...env,
       host: '0.0.0.0',
       port: servicePort,
-      advertiseUrl: `http://${env.id}:${servicePort}`,
-      etcdEndpoints: members.map((m) => `http://${m.id}:${etcdClientPort}`),
+      advertiseUrl: advertised(env.id, `http://${env.id}:${servicePort}`),
+      etcdEndpoints: members.map((m) => advertised(m.id, `http://${m.id}:${etcdClientPort}`)),
       adminToken: input.adminToken,
       apiKeys: [input.apiKey],
       config,

@@ -8,6 +8,7 @@ import type {
   StackHandle,
 } from '../../../core/platform/platform.js';
 import { identityOf } from '../../../core/process/process-identity.js';
+import { LocalLinkFaults, type ProxyTable } from '../../local/network/local-link-faults.js';
 import { removeStackState, saveStackState } from '../../state/stack-state.js';
 import { removeByLabel } from './cleanup-by-label.js';
 import type { DockerComponent } from './docker-component.js';
@@ -15,7 +16,8 @@ import type { DockerComponent } from './docker-component.js';
 /** A stack whose components are containers on one network of its own, all labelled with the run id. */
 export class DockerStack implements StackHandle {
   readonly platform = 'docker' as const;
-  readonly links: LinkFaults | undefined = undefined;
+  links: LinkFaults | undefined = undefined;
+  private proxyTable: ProxyTable | undefined;
   gatewayUrl = '';
   etcdEndpoints: string[] = [];
   private readonly all: DockerComponent[] = [];
@@ -64,6 +66,17 @@ export class DockerStack implements StackHandle {
     this.all.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
   }
 
+  /** The run's link proxies (network faults): the toxics of the local platform, on the toxiproxy container. */
+  useLinkProxies(table: ProxyTable): void {
+    this.proxyTable = table;
+    this.links = new LocalLinkFaults(table);
+  }
+
+  /** The container address of a component (the harness's way past its proxy). */
+  addressOf(id: string): string | undefined {
+    return this.all.find((c) => c.id === id)?.url;
+  }
+
   onDown(hook: () => void): void {
     this.stopHooks.push(hook);
   }
@@ -95,9 +108,12 @@ export class DockerStack implements StackHandle {
     };
   }
 
-  /** No fault proxies on this platform: the harness reaches every container at its own address. */
+  /**
+   * Component URLs are already the containers' own addresses, past any proxy; a proxy's address (what a
+   * service advertises in etcd when the run has link proxies) maps to its target container's.
+   */
   async reach(url: string): Promise<string> {
-    return url;
+    return this.proxyTable?.directUrl(url) ?? url;
   }
 
   /**

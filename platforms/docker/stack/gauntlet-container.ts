@@ -1,15 +1,15 @@
 import './testcontainers-env.js';
 import { GenericContainer, type StartedNetwork, Wait } from 'testcontainers';
-import type { ContainerSpec } from './container-plan.js';
+import type { ContainerRecipe, ContainerSpec } from './container-plan.js';
 
 /**
- * A testcontainers container made from a ContainerSpec. Adds what GenericContainer's builder lacks:
- * publishing a port on 127.0.0.1 only (its own bindings listen on every interface) and raw CPU/memory
- * limits. Readiness is the spec's log line: the images have no shell, so testcontainers' default wait
+ * A testcontainers container made from a ContainerSpec (or a helper's ContainerRecipe). Adds what
+ * GenericContainer's builder lacks: publishing a port on 127.0.0.1 only (its own bindings listen on every
+ * interface) and raw CPU/memory limits. Readiness is the spec's log line: the images have no shell, so testcontainers' default wait
  * (a shell probe of the port inside the container) cannot run.
  */
 export class GauntletContainer extends GenericContainer {
-  constructor(spec: ContainerSpec, network: StartedNetwork, startupTimeoutMs: number) {
+  constructor(spec: ContainerSpec | ContainerRecipe, network: StartedNetwork, startupTimeoutMs: number) {
     super(spec.image);
     this.withName(spec.name)
       .withNetwork(network)

@@ -9,6 +9,8 @@ export const labelKeys = {
   role: 'dev.gauntlet.role',
   node: 'dev.gauntlet.node',
   id: 'dev.gauntlet.id',
+  /** A run's container that is no stack component (the toxiproxy of network faults). */
+  helper: 'dev.gauntlet.helper',
 } as const;
 
 export function runLabels(runId: string): Record<string, string> {

@@ -13,9 +13,9 @@ export interface LinkProxy {
   name: string;
   link: LinkName;
   targetId: string;
-  /** http://127.0.0.1:<proxy port>: what the platform advertises for the target. */
+  /** What the platform advertises for the target: http://127.0.0.1:<proxy port> here (docker: the proxy container's name). */
   listenUrl: string;
-  /** http://127.0.0.1:<real port> of the target. */
+  /** The target's own address: http://127.0.0.1:<real port> here (docker: its network alias). */
   upstreamUrl: string;
 }
 

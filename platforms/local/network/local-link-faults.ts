@@ -5,17 +5,32 @@ import type {
   LinkName,
   LinkToxic,
 } from '../../../core/network/link-faults.js';
-import type { LinkProxies, LinkProxy } from './link-proxies.js';
-import type { Toxic, ToxicStream } from './toxiproxy-client.js';
+import type { LinkProxy } from './link-proxies.js';
+import type { Toxic, ToxicStream, ToxiproxyClient } from './toxiproxy-client.js';
 
 /** Our toxics are named with this prefix, so the audit can tell them apart from anyone else's. */
 const toxicPrefix = 'gauntlet-';
 
-/** LinkFaults for the local platform: toxics on the toxiproxy proxies that LinkProxies created. */
+/**
+ * The toxiproxy proxies a platform put on its links: LinkProxies on the local platform, the proxies in the
+ * run's toxiproxy container on the docker platform. The toxics below work the same on either.
+ */
+export interface ProxyTable {
+  readonly client: ToxiproxyClient;
+  proxies(): readonly LinkProxy[];
+  find(link: LinkName, targetId: string): LinkProxy | undefined;
+  /** The target's own URL when `url` is one of the proxies (path kept), else `url` unchanged. */
+  directUrl(url: string): string;
+}
+
+/**
+ * LinkFaults with toxiproxy: toxics on the proxies of a ProxyTable. Named for the local platform, where it
+ * started; the docker platform uses it too, on the proxies of its toxiproxy container.
+ */
 export class LocalLinkFaults implements LinkFaults {
   private seq = 0;
 
-  constructor(private readonly proxies: LinkProxies) {}
+  constructor(private readonly proxies: ProxyTable) {}
 
   targets(link: LinkName): string[] {
     return this.proxies
