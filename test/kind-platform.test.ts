@@ -12,7 +12,9 @@ import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import type { StackHandle } from '../core/platform/platform.js';
+import { command } from '../platforms/kind/command.js';
 import { KindPlatform } from '../platforms/kind/kind-platform.js';
+import { renderKustomization } from '../platforms/kind/kustomize-render.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 
@@ -96,7 +98,30 @@ describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${ski
     expect(statuses).toEqual(Array(8).fill(200));
   });
 
-  for (const id of ['worker-kill', 'worker-node-freeze']) {
+  it("the sim overlay as users apply it passes the API server's validation (server-side dry run)", async () => {
+    const s = stack as StackHandle;
+    const setup = (await import(join(import.meta.dirname, '..', 'bin', 'setup', 'kind.js'))) as {
+      kindToolchainPaths(root: string): Promise<{ kubernetesDir: string }>;
+    };
+    const kubectl = join(
+      (await setup.kindToolchainPaths(join(import.meta.dirname, '..'))).kubernetesDir,
+      'kubectl',
+    );
+    const objects = await renderKustomization(
+      join(import.meta.dirname, '..', 'deploy', 'k8s', 'overlays', 'sim'),
+      {
+        kubectl,
+      },
+    );
+    const out = await command(
+      kubectl,
+      ['--kubeconfig', join(s.runDir, 'kind', 'kubeconfig'), 'apply', '--dry-run=server', '-f', '-'],
+      { timeoutMs: 60_000, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) },
+    );
+    expect(out.match(/\(server dry run\)/g)).toHaveLength(objects.length);
+  });
+
+  for (const id of ['worker-kill', 'worker-node-freeze', 'worker-node-kill', 'etcd-leader-kill']) {
     it(`${id}: meets its expectations through the Kubernetes API and the node container`, async () => {
       const s = stack as StackHandle;
       const result = await runExperiment(shortened(shippedExperiment(id)), {

@@ -6,6 +6,8 @@
 // and ~/.cache/gauntlet/kind/rootfs). Needs root (debootstrap, chroot) and a docker engine that can run
 // --privileged containers (bin/setup/docker-runtime.js).
 
+import { createHash } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gauntletCache, run, runChecked } from './go-build.js';
 import { ensureKindToolchain } from './kind.js';
@@ -23,6 +25,21 @@ export async function ensureKindNodeImage(options) {
   const log = options.log ?? console.log;
   const quiet = options.quiet ?? false;
   const toolchain = await ensureKindToolchain({ root: options.root, quiet, log });
+  // node-image.sh hashes ~1 GB of binaries to find its cached image (seconds on every bring-up); the
+  // memo skips it while the script and every input file's size and mtime are unchanged.
+  const memoFile = join(gauntletCache(), 'kind', 'node-image.memo.json');
+  const memoKey = await inputsKey(options.root, toolchain);
+  const memo = await readFile(memoFile, 'utf8')
+    .then((text) => /** @type {{ key?: string, image?: string }} */ (JSON.parse(text)))
+    .catch(() => ({}));
+  if (
+    memo.key === memoKey &&
+    memo.image &&
+    (await run('docker', ['image', 'inspect', memo.image], { timeoutMs: 30_000 })).code === 0
+  ) {
+    if (!quiet) log(`kind node image ${memo.image} (cached)`);
+    return memo.image;
+  }
   const kindSrc = await kindModuleDir(toolchain.pins.kind);
   const env = {
     ...process.env,
@@ -50,7 +67,38 @@ export async function ensureKindNodeImage(options) {
     throw new Error(`tools/kind/node-image.sh did not end with an image name:\n${result.output}`);
   }
   if (!quiet) log(`kind node image ${image} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  await writeFile(memoFile, `${JSON.stringify({ key: memoKey, image })}\n`).catch(() => {});
   return image;
+}
+
+/**
+ * What the node image is made of, cheaply: the script, the pins, and each toolchain file's size and
+ * mtime (a rebuilt binary changes both).
+ * @param {string} root
+ * @param {import('./kind.js').KindToolchain} toolchain
+ */
+async function inputsKey(root, toolchain) {
+  const hash = createHash('sha256');
+  hash.update(await readFile(join(root, 'tools', 'kind', 'node-image.sh')));
+  hash.update(JSON.stringify(toolchain.pins));
+  const files = [
+    ...[
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kube-proxy',
+      'kubelet',
+      'kubeadm',
+      'kubectl',
+    ].map((name) => join(toolchain.kubernetesDir, name)),
+    toolchain.etcd,
+    toolchain.coredns,
+  ];
+  for (const file of files) {
+    const info = await stat(file);
+    hash.update(`${file} ${info.size} ${info.mtimeMs}\n`);
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 /**

@@ -20,6 +20,12 @@ export interface KindClusterOptions {
   portMappings?: Array<{ containerPort: number; hostPort: number }>;
   /** Nodes Ready and CoreDNS available within this long after `kind create cluster` returns. */
   readyTimeoutMs?: number;
+  /**
+   * Work that needs only the API server and the nodes' containerd (loading images, applying objects),
+   * run as soon as `kind create cluster` returns, beside the network set-up and the waits for the nodes
+   * and CoreDNS, rather than after them.
+   */
+  alongside?: (kubectl: (args: string[], input?: string) => Promise<string>) => Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -28,6 +34,8 @@ export interface KindClusterTimings {
   networkMs: number;
   nodesReadyMs: number;
   dnsReadyMs: number;
+  /** When `alongside` finished, from the end of `kind create cluster`. */
+  alongsideMs: number;
 }
 
 export interface StartedKindCluster extends AsyncDisposable {
@@ -102,38 +110,52 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
     const createMs = Date.now() - t0;
     log(`kind create cluster ${options.name}: ${(createMs / 1000).toFixed(1)} s`);
 
-    const expected = options.gauntletNodes.length + 1;
-    const nodes = await waitFor(readyTimeoutMs, `pod CIDRs on all ${expected} nodes`, async () => {
-      const found = await nodeAddresses(kubectl);
-      return found.length === expected && found.every((n) => n.podCidr !== '' && n.internalIp !== '')
-        ? found
-        : undefined;
+    let alongsideMs = 0;
+    const besides = (options.alongside?.(kubectl) ?? Promise.resolve()).then(() => {
+      alongsideMs = Date.now() - t0 - createMs;
     });
-    for (const node of nodes) await wireNode(node, nodes);
-    // CoreDNS pods created before the CNI config existed would wait out the kubelet's retry back-off
-    // (about 30 s); replacements get their network at once.
-    await kubectl(['-n', 'kube-system', 'delete', 'pod', '-l', 'k8s-app=kube-dns', '--wait=false']);
-    const networkMs = Date.now() - t0 - createMs;
+    let networkMs = 0;
+    let nodesReadyMs = 0;
+    let dnsReadyMs = 0;
+    let nodes: NodeAddress[] = [];
+    const network = (async () => {
+      const expected = options.gauntletNodes.length + 1;
+      nodes = await waitFor(readyTimeoutMs, `pod CIDRs on all ${expected} nodes`, async () => {
+        const found = await nodeAddresses(kubectl);
+        return found.length === expected && found.every((n) => n.podCidr !== '' && n.internalIp !== '')
+          ? found
+          : undefined;
+      });
+      for (const node of nodes) await wireNode(node, nodes);
+      // CoreDNS pods created before the CNI config existed would wait out the kubelet's retry back-off
+      // (about 30 s); replacements get their network at once.
+      await kubectl(['-n', 'kube-system', 'delete', 'pod', '-l', 'k8s-app=kube-dns', '--wait=false']);
+      networkMs = Date.now() - t0 - createMs;
 
-    await kubectl([
-      'wait',
-      '--for=condition=Ready',
-      'node',
-      '--all',
-      `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
-    ]);
-    const nodesReadyMs = Date.now() - t0 - createMs;
-    // CoreDNS pods created before the CNI config existed wait out the kubelet's retry back-off
-    await kubectl([
-      '-n',
-      'kube-system',
-      'rollout',
-      'status',
-      'deployment/coredns',
-      `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
-    ]);
-    const dnsReadyMs = Date.now() - t0 - createMs;
-    const timings = { createMs, networkMs, nodesReadyMs, dnsReadyMs };
+      await kubectl([
+        'wait',
+        '--for=condition=Ready',
+        'node',
+        '--all',
+        `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
+      ]);
+      nodesReadyMs = Date.now() - t0 - createMs;
+      // CoreDNS pods created before the CNI config existed wait out the kubelet's retry back-off
+      await kubectl([
+        '-n',
+        'kube-system',
+        'rollout',
+        'status',
+        'deployment/coredns',
+        `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
+      ]);
+      dnsReadyMs = Date.now() - t0 - createMs;
+    })();
+    // Both run to the end (a failure in one must not leave the other running against a deleted cluster).
+    const [networkDone, besidesDone] = await Promise.allSettled([network, besides]);
+    if (networkDone.status === 'rejected') throw networkDone.reason;
+    if (besidesDone.status === 'rejected') throw besidesDone.reason;
+    const timings = { createMs, networkMs, nodesReadyMs, dnsReadyMs, alongsideMs };
     return {
       name: options.name,
       kubeconfig,

@@ -35,6 +35,11 @@ import { gatewayNodePort, servicePort, stackObjectsFor } from './stack-objects.j
 export interface KindPlatformOptions {
   /** The Gauntlet project root (deploy/k8s, tools/kind, bin/setup); defaults to this package's. */
   root?: string;
+  /**
+   * Seconds pods tolerate a NotReady or unreachable node before the node controller evicts them
+   * (Kubernetes' default: 300). What a node-loss experiment on a real cluster depends on.
+   */
+  nodeLossTolerationS?: number;
 }
 
 /** The namespace of the sim overlay (deploy/k8s/overlays/sim). */
@@ -96,6 +101,18 @@ export class KindPlatform implements Platform {
     stack.saveState();
     try {
       const hostPort = await freePort();
+      const overlay = await renderKustomization(join(root, 'deploy', 'k8s', 'overlays', 'sim'), {
+        kubectl: tools.kubectl,
+      });
+      const objects = stackObjectsFor(overlay, {
+        config,
+        stackImage,
+        adminToken,
+        apiKey,
+        ...(this.options.nodeLossTolerationS === undefined
+          ? {}
+          : { nodeLossTolerationS: this.options.nodeLossTolerationS }),
+      });
       const cluster = await startKindCluster({
         name,
         image: tools.nodeImage,
@@ -107,19 +124,20 @@ export class KindPlatform implements Platform {
         workDir: join(runDir, 'kind'),
         readyTimeoutMs,
         log,
+        // The image and the objects go in while the nodes' network comes up: pods are scheduled as soon
+        // as their node is Ready.
+        alongside: async (kubectl) => {
+          await command(tools.kind, ['load', 'docker-image', stackImage, '--name', name], {
+            timeoutMs: 300_000,
+          });
+          await kubectl(
+            ['apply', '-f', '-'],
+            JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+          );
+        },
       });
       stack.onDown(() => cluster.delete());
       log(`kind cluster ${name} ready in ${Date.now() - started} ms (${JSON.stringify(cluster.timings)})`);
-
-      await command(tools.kind, ['load', 'docker-image', stackImage, '--name', name], { timeoutMs: 300_000 });
-      const overlay = await renderKustomization(join(root, 'deploy', 'k8s', 'overlays', 'sim'), {
-        kubectl: tools.kubectl,
-      });
-      const objects = stackObjectsFor(overlay, { config, stackImage, adminToken, apiKey });
-      await cluster.kubectl(
-        ['apply', '-f', '-'],
-        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
-      );
 
       const watch = await ClusterWatch.start(cluster.kubeconfig, namespace);
       stack.watch = watch;

@@ -14,6 +14,11 @@ export interface StackObjectsOptions {
   stackImage: string;
   adminToken: string;
   apiKey: string;
+  /**
+   * How long pods stay bound to a node that stopped reporting (NotReady or unreachable) before the node
+   * controller evicts them; Kubernetes' default is 300 s. Unset keeps the default.
+   */
+  nodeLossTolerationS?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -65,12 +70,26 @@ export function stackObjectsFor(overlay: readonly KubeObject[], options: StackOb
           );
         }
       }
+      const tolerations: Json[] = [];
       if (role !== 'worker') {
         podSpec.nodeSelector = { 'gauntlet.dev/node': controlNodeName };
-        podSpec.tolerations = [
-          { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-        ];
+        tolerations.push({
+          key: 'node-role.kubernetes.io/control-plane',
+          operator: 'Exists',
+          effect: 'NoSchedule',
+        });
       }
+      if (options.nodeLossTolerationS !== undefined) {
+        for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+          tolerations.push({
+            key,
+            operator: 'Exists',
+            effect: 'NoExecute',
+            tolerationSeconds: options.nodeLossTolerationS,
+          });
+        }
+      }
+      if (tolerations.length > 0) podSpec.tolerations = tolerations;
     }
     if (o.kind === 'StatefulSet' && role === 'etcd' && spec) spec.replicas = config.etcd.members;
     if (o.kind === 'PodDisruptionBudget' && role === 'etcd' && spec)

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { firstLine, runCli, spawnCli, writeSmallConfig } from './support/cli.js';
+import { kindSkipReason } from './support/kind-cluster.js';
+
+const skip = await kindSkipReason();
+const sh = async (file: string, args: string[]) => (await promisify(execFile)(file, args)).stdout;
+
+// A harness that dies leaves its kind cluster running (nothing in it dies with the harness's process):
+// `gauntlet down` finds it through the run's record and deletes it with its host routes. Needs dist/.
+describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('a SIGKILLed harness leaves a cluster that `gauntlet down` deletes, routes and all', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
+    const env = { GAUNTLET_HOME: home };
+    const child = spawnCli(['up', '--platform', 'kind', '--config', writeSmallConfig(home), '--json'], env);
+    const info = JSON.parse(await firstLine(child, 600_000)) as { runId: string; gateway: string };
+    const cluster = `gauntlet-${info.runId}`;
+    const nodes = () => sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`]);
+    expect((await nodes()).trim().split('\n')).toHaveLength(2);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect((await nodes()).trim(), 'the cluster outlives its harness').not.toBe('');
+
+    const down = await runCli(['down'], env, 300_000);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/orphaned/);
+    expect(await nodes()).toBe('');
+    expect(await sh('ip', ['route'])).not.toMatch(/^10\.24\d\.\d+\.0\/24 via 172\./m);
+    expect((await runCli(['status'], env)).stdout).toMatch(/no stack is running/);
+  }, 900_000);
+});
