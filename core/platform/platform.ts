@@ -55,6 +55,14 @@ export interface UpOptions {
   cpus?: CpuSet;
 }
 
+export interface PlatformEvent {
+  /** Unix ms when the harness saw it. */
+  t: number;
+  /** `pod worker-node-a-0`, `node gauntlet-…-worker`. */
+  subject: string;
+  change: 'created' | 'ready' | 'not-ready' | 'deleted';
+}
+
 export interface ComponentSelector {
   role?: ComponentInfo['role'];
   node?: string;
@@ -84,6 +92,12 @@ export interface StackHandle extends AsyncDisposable {
   readonly links: LinkFaults | undefined;
   /** Whole-node faults, where a node is a machine of its own (kind, clusters); undefined elsewhere. */
   readonly nodeFaults?: NodeFaults;
+  /**
+   * What the platform's own control plane saw between two times (Unix ms): on Kubernetes, pods created,
+   * Ready, not Ready and deleted, nodes Ready and NotReady, from the API server's watch. Chaos reports it
+   * beside each fault's samples. Undefined where the platform has no such view.
+   */
+  platformEvents?(fromMs: number, toMs: number): PlatformEvent[];
   components(selector?: ComponentSelector): ComponentHandle[];
   component(id: string): ComponentHandle;
   nodes(): string[];

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaultJournal } from '../../chaos/faults/fault-journal.js';
 import { loadStarterFrom } from '../../chaos/load-starter.js';
@@ -8,6 +9,7 @@ import type { LoadDriver } from '../../runner/load/load-driver.js';
 import type { FaultPart } from '../pipeline-options.js';
 import type { Reached } from './bring-up.js';
 import { type LoadSession, type LoadSessionContext, startLoadSession } from './load-session.js';
+import { platformEventNotes } from './platform-event-notes.js';
 import { recordLoad } from './run-load.js';
 import { markIncomplete, type RunState } from './run-state.js';
 import { serverSeries } from './server-series.js';
@@ -66,6 +68,11 @@ export async function runFaults(
       ...result.reasons.map((r) => `experiment: ${r}`),
       ...result.audit.map((finding) => `audit: ${JSON.stringify(finding)}`),
     );
+    const events = stack.platformEvents?.(result.startedAt, result.endedAt) ?? [];
+    if (stack.platformEvents) {
+      writeFileSync(join(outDir, 'platform-events.json'), `${JSON.stringify(events, null, 2)}\n`);
+      state.notes.push(...platformEventNotes(stack.platform, events, result.faults));
+    }
     if (result.rollbackErrors.length > 0)
       state.notes.push(`rollback errors: ${result.rollbackErrors.join('; ')}`);
     // A failed steady state is a finished verdict; an abort rule or an error cut the evidence short.

@@ -127,9 +127,6 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
           : undefined;
       });
       for (const node of nodes) await wireNode(node, nodes);
-      // CoreDNS pods created before the CNI config existed would wait out the kubelet's retry back-off
-      // (about 30 s); replacements get their network at once.
-      await kubectl(['-n', 'kube-system', 'delete', 'pod', '-l', 'k8s-app=kube-dns', '--wait=false']);
       networkMs = Date.now() - t0 - createMs;
 
       await kubectl([
@@ -140,7 +137,18 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Sta
         `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
       ]);
       nodesReadyMs = Date.now() - t0 - createMs;
-      // CoreDNS pods created before the CNI config existed wait out the kubelet's retry back-off
+      // CoreDNS pods started before the pod network and kube-proxy's service rules existed back off
+      // (the kubelet's sandbox retries, then their own API client's): for 30-50 s on this host. Once
+      // kube-proxy runs on every node, replacements reach the API server at the first try.
+      await kubectl([
+        '-n',
+        'kube-system',
+        'rollout',
+        'status',
+        'daemonset/kube-proxy',
+        `--timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
+      ]);
+      await kubectl(['-n', 'kube-system', 'delete', 'pod', '-l', 'k8s-app=kube-dns', '--wait=false']);
       await kubectl([
         '-n',
         'kube-system',

@@ -18,7 +18,6 @@ import { projectRoot } from '../../core/project-root.js';
 import { dockerEngineStatus } from '../docker/docker-cli.js';
 import { ensureImages } from '../docker/images/ensure-images.js';
 import { runsDir } from '../state/gauntlet-home.js';
-import { command } from './command.js';
 import { kindCapabilities } from './kind-capabilities.js';
 import { cleanupKindRuns, clusterNameOf } from './kind-cleanup.js';
 import { startKindCluster } from './kind-cluster.js';
@@ -29,6 +28,7 @@ import { KindStack } from './kind-stack.js';
 import { ensureKindTools } from './kind-toolchain.js';
 import { ClusterWatch, podReady } from './kube/cluster-watch.js';
 import { renderKustomization } from './kustomize-render.js';
+import { nodeImageWith } from './node-image-with.js';
 import { freePodSubnet } from './pod-subnet.js';
 import { gatewayNodePort, servicePort, stackObjectsFor } from './stack-objects.js';
 
@@ -89,6 +89,7 @@ export class KindPlatform implements Platform {
     const tools = await ensureKindTools(root, log);
     const images = await ensureImages({ root, names: ['stack'], log });
     const stackImage = images.stack?.tag ?? '';
+    const nodeImage = await nodeImageWith(tools.nodeImage, stackImage, log);
     log(`kind toolchain, node image and stack image ready in ${Date.now() - started} ms`);
 
     const runId = newRunId();
@@ -115,7 +116,7 @@ export class KindPlatform implements Platform {
       });
       const cluster = await startKindCluster({
         name,
-        image: tools.nodeImage,
+        image: nodeImage,
         kind: tools.kind,
         kubectl: tools.kubectl,
         gauntletNodes: config.nodes.map((n) => n.name),
@@ -124,12 +125,9 @@ export class KindPlatform implements Platform {
         workDir: join(runDir, 'kind'),
         readyTimeoutMs,
         log,
-        // The image and the objects go in while the nodes' network comes up: pods are scheduled as soon
-        // as their node is Ready.
+        // The objects go in while the nodes' network comes up: pods are scheduled as soon as their
+        // node is Ready.
         alongside: async (kubectl) => {
-          await command(tools.kind, ['load', 'docker-image', stackImage, '--name', name], {
-            timeoutMs: 300_000,
-          });
           await kubectl(
             ['apply', '-f', '-'],
             JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),

@@ -6,6 +6,7 @@ import { ComponentList } from '../../core/platform/component-list.js';
 import type {
   ComponentHandle,
   ComponentSelector,
+  PlatformEvent,
   StackDescription,
   StackHandle,
 } from '../../core/platform/platform.js';
@@ -99,6 +100,10 @@ export class KindStack implements StackHandle {
       runDir: this.runDir,
       components: this.list.infos(),
     };
+  }
+
+  platformEvents(fromMs: number, toMs: number): PlatformEvent[] {
+    return (this.watch?.events ?? []).filter((e) => e.t >= fromMs && e.t <= toMs);
   }
 
   /** The host routes to the pod network: every pod is reached at its own address. */

@@ -7,6 +7,7 @@ import {
   type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
+import type { PlatformEvent } from '../../../core/platform/platform.js';
 
 type Watched<T extends { metadata?: object }> = Informer<T> & ObjectCache<T>;
 
@@ -23,6 +24,9 @@ export class ClusterWatch implements AsyncDisposable {
   private readonly podInformer: Watched<V1Pod>;
   private readonly nodeInformer: Watched<V1Node>;
   private readonly listeners = new Set<() => void>();
+  /** Every change of a pod's or node's existence and readiness, as the watch delivered it. */
+  readonly events: PlatformEvent[] = [];
+  private readonly lastSeen = new Map<string, PlatformEvent['change']>();
   private stopped = false;
   private lastError = '';
 
@@ -35,8 +39,25 @@ export class ClusterWatch implements AsyncDisposable {
       this.api.listNamespacedPod({ namespace }),
     );
     this.nodeInformer = makeInformer(kubeConfig, '/api/v1/nodes', () => this.api.listNode());
-    for (const informer of [this.podInformer, this.nodeInformer] as Array<Informer<V1Pod | V1Node>>) {
-      for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, () => this.changed());
+    const record = (kind: 'pod' | 'node', verb: 'add' | 'update' | 'delete', object: V1Pod | V1Node) => {
+      const subject = `${kind} ${object.metadata?.name ?? '?'}`;
+      const ready = kind === 'pod' ? podReady(object as V1Pod) : nodeReady(object as V1Node);
+      const change: PlatformEvent['change'] =
+        verb === 'delete' ? 'deleted' : ready ? 'ready' : verb === 'add' ? 'created' : 'not-ready';
+      const previous = this.lastSeen.get(subject);
+      if (previous === change || (previous === undefined && change === 'not-ready')) return;
+      this.lastSeen.set(subject, change);
+      this.events.push({ t: Date.now(), subject, change });
+    };
+    for (const [kind, informer] of [
+      ['pod', this.podInformer],
+      ['node', this.nodeInformer],
+    ] as Array<['pod' | 'node', Informer<V1Pod | V1Node>]>) {
+      for (const verb of ['add', 'update', 'delete'] as const)
+        informer.on(verb, (object) => {
+          record(kind, verb, object);
+          this.changed();
+        });
       informer.on('error', (error: unknown) => {
         this.lastError = error instanceof Error ? error.message : String(error);
         if (this.stopped) return;
