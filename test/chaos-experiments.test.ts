@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defineExperiment } from '../chaos/experiment/define-experiment.js';
 import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { runExperiment } from '../chaos/run-experiment.js';
@@ -10,6 +9,7 @@ import { serverSeries } from '../pipeline/steps/server-series.js';
 import { startScrapes } from '../pipeline/steps/start-scrapes.js';
 import { overloadsInSeries } from '../reports/slo/host-overload.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
+import { shortenedExperiment } from './support/shortened-experiment.js';
 
 /**
  * Shipped experiments, shortened (12 s windows at 100 req/s: ~1,200 requests a window, enough for each
@@ -22,29 +22,19 @@ import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/loc
  */
 const experiments = ['worker-node-freeze', 'etcd-leader-kill'];
 
-function shortened(experiment: Experiment): Experiment {
-  return defineExperiment({
-    ...experiment,
-    // The fault's mechanics are under test here (detection, no failed request, the audit). The 300 ms
-    // latency standard is judged by the full-length experiments on a quiet host (npm run bench): on this
-    // shared 2-core host a healthy stack's p99 at 100 req/s read 450-660 ms, so the latency bound is 5 s.
-    steadyState: {
-      windowS: 12,
-      slos: experiment.steadyState.slos.map((slo) =>
-        typeof slo !== 'string' && (slo.metric === 'e2e' || slo.metric === 'ttft')
-          ? { ...slo, threshold: 5_000 }
-          : slo,
-      ),
-    },
-    // 5 s of warm-up before the steady-state window (the one just before the fault): a cold stack is slower.
-    load: { ...experiment.load, rate: 100, durationS: 51 },
-    faults: experiment.faults.map((f) => ({
-      ...f,
-      at: 17,
-      ...(f.durationS === undefined ? {} : { durationS: 10 }),
-    })),
+// The fault's mechanics are under test here (detection, no failed request, the audit). The 300 ms latency
+// standard is judged by the full-length experiments on a quiet host (npm run bench): on this shared 2-core
+// host a healthy stack's p99 at 100 req/s read 450-660 ms, so the latency bound is 5 s. 5 s of warm-up
+// before the steady-state window (the one just before the fault): a cold stack is slower.
+const shortened = (experiment: Experiment): Experiment =>
+  shortenedExperiment(experiment, {
+    windowS: 12,
+    latencyBoundMs: 5_000,
+    rate: 100,
+    durationS: 51,
+    faultAt: 17,
+    faultDurationS: 10,
   });
-}
 
 describe('shipped chaos experiments on the real local stack', () => {
   let stack: StackHandle | undefined;

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defineExperiment } from '../chaos/experiment/define-experiment.js';
 import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { runExperiment } from '../chaos/run-experiment.js';
@@ -11,6 +10,7 @@ import { DockerPlatform } from '../platforms/docker/docker-platform.js';
 import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
 import { dockerSkipReason } from './support/docker-engine.js';
 import { useTempGauntletHome } from './support/local-stack.js';
+import { shortenedExperiment } from './support/shortened-experiment.js';
 
 /**
  * Parity with the local platform: shipped experiments, shortened as in chaos-experiments.test.ts (5 s
@@ -33,25 +33,14 @@ const experiments = ['worker-kill', 'worker-node-freeze', 'etcd-leader-kill'];
  * was measured there, so the latency SLO is loosened to 10 s. What the test is about stays: the error
  * rate, and each fault's expectations (no failed request, detection, recovery, audit).
  */
-function shortened(experiment: Experiment): Experiment {
-  return defineExperiment({
-    ...experiment,
-    steadyState: {
-      windowS: 5,
-      slos: experiment.steadyState.slos.map((slo) =>
-        typeof slo !== 'string' && (slo.metric === 'e2e' || slo.metric === 'ttft')
-          ? { ...slo, threshold: 10_000 }
-          : slo,
-      ),
-    },
-    load: { ...experiment.load, durationS: 30 },
-    faults: experiment.faults.map((f) => ({
-      ...f,
-      at: 8,
-      ...(f.durationS === undefined ? {} : { durationS: 10 }),
-    })),
+const shortened = (experiment: Experiment): Experiment =>
+  shortenedExperiment(experiment, {
+    windowS: 5,
+    latencyBoundMs: 10_000,
+    durationS: 30,
+    faultAt: 8,
+    faultDurationS: 10,
   });
-}
 
 /** The first requests of fresh containers are slow (JIT, connections): keep them out of the steady state. */
 async function warmUp(stack: StackHandle): Promise<void> {

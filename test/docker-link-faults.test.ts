@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilityIssues } from '../chaos/experiment/check-capabilities.js';
-import { defineExperiment } from '../chaos/experiment/define-experiment.js';
 import {
   needsNetworkProxies,
   shippedExperiment,
@@ -17,6 +16,7 @@ import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
 import { labelKeys } from '../platforms/docker/stack/labels.js';
 import { dockerSkipReason } from './support/docker-engine.js';
 import { useTempGauntletHome } from './support/local-stack.js';
+import { shortenedExperiment } from './support/shortened-experiment.js';
 
 // Network faults on the docker platform, against the real engine: a toxiproxy container on the run's
 // network with a proxy on every link, the stack's own traffic through it, the harness past it, and toxics
@@ -237,18 +237,12 @@ describe.skipIf(skip !== undefined)(`docker link faults${skip ? ` (skipped: ${sk
     const shipped = shippedExperiment('network-delay');
     // As in docker-chaos-experiments.test.ts: 5 s windows, a 10 s fault at t+8 s, 30 s of load, and a
     // latency SLO loosened for a shared 2-core host; the fault itself is the shipped one.
-    const experiment = defineExperiment({
-      ...shipped,
-      steadyState: {
-        windowS: 5,
-        slos: shipped.steadyState.slos.map((slo) =>
-          typeof slo !== 'string' && (slo.metric === 'e2e' || slo.metric === 'ttft')
-            ? { ...slo, threshold: 10_000 }
-            : slo,
-        ),
-      },
-      load: { ...shipped.load, durationS: 30 },
-      faults: shipped.faults.map((f) => ({ ...f, at: 8, durationS: 10 })),
+    const experiment = shortenedExperiment(shipped, {
+      windowS: 5,
+      latencyBoundMs: 10_000,
+      durationS: 30,
+      faultAt: 8,
+      faultDurationS: 10,
     });
     const result = await runExperiment(experiment, {
       stack,

@@ -4,7 +4,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineExperiment } from '../chaos/experiment/define-experiment.js';
 import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { StackFaults } from '../chaos/faults/stack-faults.js';
@@ -17,6 +16,7 @@ import { KindPlatform } from '../platforms/kind/kind-platform.js';
 import { renderKustomization } from '../platforms/kind/kustomize-render.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
+import { shortenedExperiment } from './support/shortened-experiment.js';
 
 /**
  * The stack on a real kind cluster (Kubernetes v1.34 built here, no registry): one cluster for the whole
@@ -29,25 +29,15 @@ import { useTempGauntletHome } from './support/local-stack.js';
 const skip = await kindSkipReason();
 const sh = async (file: string, args: string[]) => (await promisify(execFile)(file, args)).stdout;
 
-function shortened(experiment: Experiment): Experiment {
-  return defineExperiment({
-    ...experiment,
-    steadyState: {
-      windowS: 5,
-      slos: experiment.steadyState.slos.map((slo) =>
-        typeof slo !== 'string' && (slo.metric === 'e2e' || slo.metric === 'ttft')
-          ? { ...slo, threshold: 10_000 }
-          : slo,
-      ),
-    },
-    load: { ...experiment.load, rate: 20, durationS: 30 },
-    faults: experiment.faults.map((f) => ({
-      ...f,
-      at: 8,
-      ...(f.durationS === undefined ? {} : { durationS: 10 }),
-    })),
+const shortened = (experiment: Experiment): Experiment =>
+  shortenedExperiment(experiment, {
+    windowS: 5,
+    latencyBoundMs: 10_000,
+    rate: 20,
+    durationS: 30,
+    faultAt: 8,
+    faultDurationS: 10,
   });
-}
 
 async function completion(stack: StackHandle): Promise<number> {
   const response = await fetch(`${stack.gatewayUrl}/v1/completions`, {
