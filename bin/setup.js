@@ -133,7 +133,8 @@ const kindStep = (run) => async (options) => {
   if (!engine.ok) return { status: 'skipped', note: `kind needs a Docker engine: ${engine.reason}` };
   return run(options);
 };
-if (process.env.GAUNTLET_SETUP_KIND !== '0') {
+// `--no-kind` (npm start: the local gate needs none of it) skips it as well.
+if (process.env.GAUNTLET_SETUP_KIND !== '0' && !process.argv.includes('--no-kind')) {
   steps.push(
     {
       name: 'docker --privileged',
