@@ -1,7 +1,7 @@
 // @ts-check
 // The Python peer clients (GuideLLM, openai-python) that the peer-compatibility tests run against the
-// gateway: a venv built from bin/setup/python-requirements.txt into ~/.cache/gauntlet/python/<key> (shared
-// by clones, like the k6 and toxiproxy builds) and linked as <root>/.tools/py. The key is the lock file and
+// gateway: a venv built from bin/setup/python-requirements.txt into ~/.cache/gauntlet/python/<key> (or under
+// $XDG_CACHE_HOME; shared by clones, like the k6 and toxiproxy builds) and linked as <root>/.tools/py. The key is the lock file and
 // the Python version, so a changed pin builds a new venv and an unchanged one costs nothing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,9 +15,9 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gauntletCacheDir } from './cache-dir.js';
 import { runStep } from './run-step.js';
 
 /** @typedef {import('./tools.js').StepOptions} StepOptions */
@@ -56,7 +56,7 @@ export async function ensurePythonPeers(options) {
   }
   const lock = readFileSync(pythonRequirements, 'utf8');
   const key = createHash('sha256').update(`${python.version}\n${lock}`).digest('hex').slice(0, 16);
-  const venv = join(homedir(), '.cache', 'gauntlet', 'python', key);
+  const venv = gauntletCacheDir('python', key);
   const complete = join(venv, '.gauntlet-complete');
   const built = !existsSync(complete);
   if (built) {
