@@ -21,13 +21,13 @@ const ignored = ['node_modules/**', 'dist/**', '.tools/**'];
 
 // Integration tests start real etcd and real processes; forks (not threads) so that a crashed test file
 // takes its children with it (they run under PR_SET_PDEATHSIG, see core/process/supervised-process.ts).
-// `vitest run` without --project runs both projects (npm test, .ci/run).
+// `vitest run` without --project runs both projects (npm test, .ci/run): the unit group first, then the
+// integration group, never at the same time.
 export default defineConfig({
   test: {
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
     projects: [
       {
         extends: true,
@@ -35,6 +35,11 @@ export default defineConfig({
           name: 'unit',
           include: ['**/*.test.ts'],
           exclude: [...ignored, 'test/**', ...realProcessTests],
+          sequence: { groupOrder: 0 },
+          // Unit tests start nothing and time nothing, so their files share a worker's module cache
+          // (isolate: false) and run side by side: a third of the time of a fresh process per file.
+          isolate: false,
+          fileParallelism: true,
         },
       },
       {
@@ -43,6 +48,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts', ...realProcessTests],
           exclude: ignored,
+          sequence: { groupOrder: 1 },
+          // One file at a time: they bring up stacks and judge latency, which a neighbour would disturb.
+          fileParallelism: false,
         },
       },
     ],
