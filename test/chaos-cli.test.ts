@@ -2,37 +2,61 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { workerKill } from '../chaos/experiments/worker-kill.js';
+import { workerNodeFreeze } from '../chaos/experiments/worker-node-freeze.js';
 import { processState } from '../core/process/process-identity.js';
 import { parseRunJson } from '../reports/render/write-reports.js';
 import { runCli, spawnCli } from './support/cli.js';
 import { waitUntil } from './support/local-stack.js';
+import { shortenedExperiment } from './support/shortened-experiment.js';
 
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-chaos-'));
 const env = { GAUNTLET_HOME: home };
 
+/**
+ * A shipped experiment cut short and written as the YAML file a user would pass to `gauntlet chaos`: the
+ * CLI path (plan, stack, k6, judgement, reports, exit code) is under test, not the 300 ms standard, which
+ * the full-length experiments are held to by `npm run bench`.
+ */
+function experimentFile(
+  name: string,
+  experiment: Parameters<typeof shortenedExperiment>[0],
+  { rate, faultDurationS }: { rate: number; faultDurationS: number },
+) {
+  const file = join(home, `${name}.yaml`);
+  const short = shortenedExperiment(experiment, {
+    windowS: 5,
+    latencyBoundMs: 5_000,
+    rate,
+    durationS: 30,
+    faultAt: 10,
+    faultDurationS,
+  });
+  writeFileSync(file, stringify(short));
+  return file;
+}
+
 describe('chaos verdicts can fail', () => {
-  it('with re-dispatch off, the gate failover part fails worker-kill on failed requests and exits 1', async () => {
+  it('with re-dispatch off, gauntlet chaos fails worker-kill on its failed requests and exits 1', async () => {
     const config = join(home, 'no-redispatch.yaml');
     writeFileSync(config, 'batchers:\n  redispatch:\n    enabled: false\n');
-    const out = join(home, 'gate-no-redispatch');
+    const out = join(home, 'no-redispatch');
     const result = await runCli(
       [
-        'gate',
+        'chaos',
+        // 100 req/s: about four requests in flight on each worker when one is killed, which are the ones
+        // that fail without re-dispatch (at 25 req/s the killed worker was often idle at that instant).
+        experimentFile('worker-kill', workerKill, { rate: 100, faultDurationS: 8 }),
         '--platform',
         'local',
-        '--suite',
-        'failover',
-        '--rate',
-        '50',
         '--config',
         config,
-        '--no-progress',
         '--out',
         out,
       ],
       env,
-      // The failover part is sized for conclusive 300 ms p99 windows: 82 s of load after its own bring-up.
-      420_000,
+      180_000,
     );
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/^\s+fail\s+fault kill-worker/m);
@@ -40,32 +64,36 @@ describe('chaos verdicts can fail', () => {
     const fault = run.faults?.find((f) => f.id === 'kill-worker');
     expect(fault?.verdict).toBe('fail');
     expect(fault?.failedRequests).toBeGreaterThan(0);
+    // Failed for the right reason: the requests the killed worker held, not latency or a starved host.
     expect(fault?.reason).toMatch(/failed requests \d+ > maxFailedRequests 0/);
-    // The load parts themselves were healthy: the failure is the fault's, for the right reason.
-    expect(run.slos.filter((s) => !s.id.startsWith('failover:')).every((s) => s.verdict === 'pass')).toBe(
-      true,
-    );
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/kill-worker/);
-  }, 440_000);
+  }, 200_000);
 });
 
 describe('a harness killed in the middle of an experiment', () => {
   it('leaves nothing frozen or orphaned once gauntlet down has run', async () => {
     const out = join(home, 'killed');
-    const child = spawnCli(['chaos', 'worker-node-freeze', '--platform', 'local', '--out', out], env);
+    // Frozen for longer than the test waits: the harness dies with the node frozen.
+    const experiment = experimentFile('worker-node-freeze', workerNodeFreeze, {
+      rate: 25,
+      faultDurationS: 20,
+    });
+    const child = spawnCli(['chaos', experiment, '--platform', 'local', '--out', out], env);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     // Wait until the node is frozen, then SIGKILL the harness (no chance to roll back).
-    // The fault comes after a bring-up and the 24 s steady-state window.
-    await waitUntil('the freeze was injected', () => /injecting /.test(stderr), 150_000);
+    await waitUntil('the freeze was injected', () => /injecting /.test(stderr), 90_000);
     await new Promise((r) => setTimeout(r, 1_500));
     const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as {
       stacks: Array<{ components: Array<{ pid: number; state: string }> }>;
     };
     const components = status.stacks.flatMap((s) => s.components);
-    expect(components.some((c) => c.state === 'frozen')).toBe(true);
+    expect(
+      components.some((c) => c.state === 'frozen'),
+      stderr,
+    ).toBe(true);
     const pids = components.map((c) => c.pid);
     child.kill('SIGKILL');
     const down = await runCli(['down'], env);
@@ -74,5 +102,5 @@ describe('a harness killed in the middle of an experiment', () => {
     await waitUntil('every process of the stack is gone', () => pids.every(gone), 10_000);
     expect(pids.filter((pid) => ['T', 't'].includes(processState(pid) ?? ''))).toEqual([]);
     expect((await runCli(['status'], env)).stdout).toMatch(/no stack is running/);
-  }, 240_000);
+  }, 150_000);
 });
