@@ -5,12 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunJson } from '../reports/render/write-reports.js';
 import { type CliResult, runCli, smallConfigYaml, writeSmallConfig } from './support/cli.js';
 
-// repro and ab end to end: real stacks, real k6. Sized to be decisive on a shared 2-core machine: one
-// endpoint (infer) at a light 10 req/s so that the host stays unhurried, an 8 s warm-up (a cold stack on
-// a busy host is slow for its first seconds; repro compares latency without the warm-up), and 40 s of
-// steady load: ~400 samples, whose median interval is a few per cent wide (repro needs it within 10 %).
-// The planted difference is a 6x slower GPU (worker.slowdown), ~0.9 s instead of ~0.15 s a request: far
-// more than any scheduling lag or event-loop delay of a busy host could explain.
+// repro and ab end to end: real stacks, real k6. Sized to be decisive on a shared 2-core machine in as
+// little time as that allows: one endpoint (infer) at 20 req/s, well inside the small stack's capacity, a
+// 6 s warm-up (a cold stack on a busy host is slow for its first seconds; repro compares latency without
+// the warm-up), and 20 s of steady load: ~400 samples, whose median interval is a few per cent wide (repro
+// needs it within 10 %). The planted difference is a 6x slower GPU (worker.slowdown), ~0.9 s instead of
+// ~0.15 s a request: far more than any scheduling lag or event-loop delay of a busy host could explain.
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-repro-'));
 const env = { GAUNTLET_HOME: home };
 const small = writeSmallConfig(home);
@@ -19,13 +19,13 @@ writeFileSync(slow, `${smallConfigYaml}worker:\n  slowdown: 6\n`);
 const original = join(home, 'original');
 const load = [
   '--rps',
-  '10',
+  '20',
   '--duration',
-  '40s',
+  '20s',
   '--mix',
   'infer:1',
   '--env',
-  'WARMUP=8s',
+  'WARMUP=6s',
   // VUs for 8 s latency: a cold stack on a busy host answers in seconds at first, and a generator out of
   // VUs drops iterations, which makes its run's latency a lower bound.
   '--env',
@@ -52,8 +52,8 @@ describe('gauntlet repro', () => {
       expect.objectContaining({
         kind: 'load',
         scenario: 'load',
-        rate: 10,
-        durationS: 40,
+        rate: 20,
+        durationS: 20,
         seed: 1,
         endpointMix: 'infer:1',
       }),
