@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunJson } from '../reports/render/write-reports.js';
+import { startPrometheus } from '../runner/prometheus/prometheus-server.js';
 import { runCli, spawnCli } from './support/cli.js';
+import { processesWithArg } from './support/process-args.js';
 
 // The release gate end to end: real stack, real k6, real reports. The quick suite (one 30 s load run) keeps
 // this test short; the release suite has the same machinery with more parts.
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-gate-'));
 const env = { GAUNTLET_HOME: home };
 const healthyDir = join(home, 'healthy');
+// The healthy gate keeps its own Prometheus where the host has one (setup installs it): the same run shows
+// that `gate --prometheus` scrapes the stack and k6 into a TSDB that outlives it.
+const hasPrometheus = existsSync('/usr/bin/prometheus');
 const slowDir = join(home, 'slow');
 
 function gate(out: string, extra: string[] = []) {
@@ -36,7 +41,7 @@ describe('gauntlet gate', () => {
   let slow: Awaited<ReturnType<typeof gate>>;
 
   beforeAll(async () => {
-    healthy = await gate(healthyDir);
+    healthy = await gate(healthyDir, hasPrometheus ? ['--prometheus'] : []);
     // The planted regression: every GPU step 4x slower, through the stack's own config.
     const slowConfig = join(home, 'slow.yaml');
     writeFileSync(slowConfig, 'worker:\n  slowdown: 4\n');
@@ -76,6 +81,66 @@ describe('gauntlet gate', () => {
       /<failure[^>]*>[^<]*infer-p99-e2e|infer-p99-e2e[\s\S]*<failure/,
     );
   });
+
+  it.skipIf(!hasPrometheus)(
+    "--prometheus leaves a Prometheus whose series cover the run, named as the source of the report's server charts",
+    async () => {
+      const out = healthyDir;
+      const url = /prometheus: (http:\/\/127\.0\.0\.1:\d+)/.exec(healthy.stderr)?.[1];
+      expect(url, healthy.stderr).toBeDefined();
+
+      // run.json and the HTML report name the run's own Prometheus as the source of the server series.
+      const run = parseRunJson(readFileSync(join(out, 'run.json'), 'utf8'), 'run.json');
+      const dataDir = join(out, 'prometheus', 'data');
+      expect(run.serverMetrics.source).toEqual({
+        kind: 'prometheus',
+        url,
+        selector: expect.stringMatching(/^gauntlet_run="[^"]+"$/),
+        dataDir,
+      });
+      const selector = run.serverMetrics.source?.selector ?? '';
+      const runId = /"(.+)"/.exec(selector)?.[1] ?? '';
+      // The HTML escapes the quotes of the selector and the apostrophe.
+      const html = (text: string) => text.replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+      expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+        html(`source: Prometheus ${url} {${selector}} (the run's own; TSDB kept in ${dataDir})`),
+      );
+      const replicas = run.serverMetrics.series.find(
+        (s) => s.component === 'workers' && s.gauge === 'replicas',
+      );
+      expect(replicas?.points.length).toBeGreaterThan(10);
+      // The reference stack's four workers.
+      expect(Math.max(...(replicas?.points ?? []).map((p) => p[1]))).toBe(4);
+
+      // Nothing left running: the run's Prometheus is down and its port closed.
+      expect(processesWithArg(`--config.file=${join(out, 'prometheus', 'prometheus.yml')}`)).toEqual([]);
+      await expect(fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+
+      // The TSDB it left covers the run: k6's series over the load, the stack's scrapes before and after it.
+      await using reopened = await startPrometheus({ runId, dir: join(out, 'prometheus') });
+      const sampleTimes = async (series: string) => {
+        const params = new URLSearchParams({
+          query: `timestamp(${series})`,
+          start: String(Date.parse(run.startedAt) / 1000),
+          end: String(Date.parse(run.endedAt) / 1000 + 60),
+          step: '1',
+        });
+        const body = (await (await fetch(`${reopened.url}/api/v1/query_range?${params}`)).json()) as {
+          data: { result: Array<{ values: Array<[number, string]> }> };
+        };
+        const times = (body.data.result[0]?.values ?? []).map(([, v]) => Number(v));
+        return { first: Math.min(...times), last: Math.max(...times) };
+      };
+      const k6 = await sampleTimes(`sum(k6_vus{testid="${runId}"})`);
+      const gateway = await sampleTimes(`max(up{${selector},role="gateway"})`);
+      const loadS = run.scenarios.reduce((sum, s) => sum + s.durationS, 0);
+      expect(loadS).toBeGreaterThan(10);
+      expect(k6.last - k6.first).toBeGreaterThan(0.8 * loadS);
+      expect(gateway.first).toBeLessThanOrEqual(k6.first);
+      expect(gateway.last).toBeGreaterThanOrEqual(k6.last);
+    },
+    60_000,
+  );
 
   it('compare flags the regression between the two runs (exit 1) and not a run against itself (exit 0)', async () => {
     const regressed = await runCli(['compare', healthyDir, slowDir], env);
