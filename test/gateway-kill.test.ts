@@ -14,27 +14,30 @@ import { dockerSkipReason } from './support/docker-engine.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
 /**
- * The shipped gateway-kill experiment, shortened (8 s steady state, gateway-0 killed at t+10 s for 10 s,
- * 28 s of load at 20 req/s, after a few warm-up requests), on two gateways behind Debian's nginx (local
+ * The shipped gateway-kill experiment, shortened (5 s steady state, gateway-0 killed at t+6 s for 8 s,
+ * 18 s of load at 20 req/s, after a few warm-up requests), on two gateways behind Debian's nginx (local
  * processes, and containers when a Docker engine answers), once
  * with proxy_next_upstream on and once off. Requests under way on the gateway when it dies are lost
  * either way (POSTs already sent; retry_sent_requests is off). What nginx's settings decide is the
  * requests that meet the dead gateway afterwards: fail_timeout 2 s makes nginx try it again every 2 s
  * while it stays dead, and each such attempt is retried unseen, or a 502 to the client without retries.
  */
+/** How long gateway-0 stays dead: four of nginx's 2 s fail_timeout periods. */
+const deadS = 8;
+
 const shortened = defineExperiment({
   ...gatewayKill,
   // This test is about failed requests, not latency: on a 2-core machine shared with other work, the
   // 2 s p99 of the shipped steady state can fail before any fault; the error rate still has to hold.
   steadyState: {
-    windowS: 8,
+    windowS: 5,
     slos: [
       { id: 'e2e-p99', metric: 'e2e', stat: 'p99', op: '<', threshold: 30_000 },
       { id: 'error-rate', metric: 'error_rate', op: '<', threshold: 0.01 },
     ],
   },
-  load: { ...gatewayKill.load, rate: 20, durationS: 28 },
-  faults: gatewayKill.faults.map((f) => ({ ...f, at: 10, durationS: 10 })),
+  load: { ...gatewayKill.load, rate: 20, durationS: 18 },
+  faults: gatewayKill.faults.map((f) => ({ ...f, at: 6, durationS: deadS })),
   // A busy shared host can have dozens of requests in flight on the gateway when it dies: the safety
   // abort (half the requests of 5 s failed) would stop the run before the part under test.
   abort: [],
@@ -57,7 +60,7 @@ async function run(stack: StackHandle) {
   const requests = parseAccessLog((await stack.component('load-balancer-0').logs.read()) ?? '');
   const cost = deadUpstreamCost(requests, dead, {
     from: injectedAt,
-    to: injectedAt + 10_000, // the fault's duration: the gateway is restarted then
+    to: injectedAt + deadS * 1000, // the gateway is restarted then
     failTimeoutMs: failTimeoutS * 1000,
   });
   const summary = JSON.stringify({
@@ -136,7 +139,7 @@ for (const platform of platforms) {
         expect(result.status, summary).toBe('completed');
         expect(cost.diedAt, summary).not.toBeNull();
         expect(cost.skippedAfterMs, summary).not.toBeNull();
-        // nginx tried the dead gateway again (fail_timeout 2 s, fault 10 s) and retried each attempt.
+        // nginx tried the dead gateway again (fail_timeout 2 s, fault 8 s) and retried each attempt.
         expect(cost.attemptsAfter, summary).toBeGreaterThanOrEqual(1);
         expect(cost.retriedAfter, summary).toBe(cost.attemptsAfter);
         expect(cost.failedAfter, summary).toBe(0);

@@ -70,6 +70,7 @@ describe('the cost of a dead gateway', () => {
   it('tells in-flight losses from attempts after the death, retried or failed, and later probes', () => {
     const requests: BalancedRequest[] = [
       req(900, 100, 200, [dead], ['200']), // before the kill: not counted
+      req(1_099, 200, 200, [dead], ['200']), // a stream the kill cut: headers were 200, it ended at 1,099
       req(1_100, 300, 502, [dead], ['502']), // in flight when it died at 1,100
       req(1_150, 20, 200, [dead, other], ['502', '200']), // started after: retried
       req(1_200, 20, 502, [dead], ['502']), // started after: failed
@@ -78,7 +79,7 @@ describe('the cost of a dead gateway', () => {
     ];
     expect(deadUpstreamCost(requests, dead, { from: 1_000, to: 20_000, failTimeoutMs: 10_000 })).toEqual({
       diedAt: 1_100,
-      inFlight: 1,
+      inFlight: 2,
       inFlightFailed: 1,
       attemptsAfter: 3,
       failedAfter: 2,

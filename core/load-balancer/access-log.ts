@@ -43,7 +43,12 @@ export function parseAccessLog(text: string): BalancedRequest[] {
 export interface DeadUpstreamCost {
   /** Unix ms of the first failed attempt on the dead gateway: when nginx first saw it gone. Null: never. */
   diedAt: number | null;
-  /** Requests under way on the gateway when it died: nothing nginx does saves a POST already sent. */
+  /**
+   * Requests under way on the gateway when it was killed (window.from) and not yet ended when nginx saw it
+   * gone: nothing nginx does saves a POST already sent. A stream the kill cut is logged with the 200 of its
+   * headers, possibly a millisecond before the first failed attempt, so the kill, not that first failure,
+   * opens the count.
+   */
   inFlight: number;
   inFlightFailed: number;
   /** Requests that started after it died and still tried it: nginx had not taken it out (or tried it again). */
@@ -68,8 +73,8 @@ const failedOn = (r: BalancedRequest, dead: string): boolean => {
 };
 
 /**
- * The cost of one dead gateway, from the access log: requests that tried `dead`, ended after `from` and
- * started before `to` (a retried request may end long after the gateway is back).
+ * The cost of one dead gateway, from the access log: requests that tried `dead`, ended after `from` (when it
+ * was killed) and started before `to` (a retried request may end long after the gateway is back).
  * nginx logs a request when it ends, with its duration, so a request started before the death is told
  * apart from one that met the dead gateway afterwards.
  */
@@ -85,7 +90,8 @@ export function deadUpstreamCost(
     .sort((a, b) => a.endedAt - b.endedAt);
   const diedAt = hit.find((r) => failedOn(r, dead))?.endedAt ?? null;
   const started = (r: BalancedRequest) => r.endedAt - r.durationMs;
-  const inFlight = diedAt === null ? [] : hit.filter((r) => started(r) < diedAt && r.endedAt >= diedAt);
+  // Every request in `hit` ended after the kill; those started before nginx saw the death were open on it.
+  const inFlight = diedAt === null ? [] : hit.filter((r) => started(r) < diedAt);
   const after = diedAt === null ? [] : hit.filter((r) => started(r) >= diedAt);
   // The first run ends at the first gap of half a fail_timeout: nginx had taken the gateway out by then.
   let firstRunEnd = diedAt ?? undefined;
