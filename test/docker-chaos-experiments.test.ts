@@ -14,7 +14,7 @@ import { shortenedExperiment } from './support/shortened-experiment.js';
 
 /**
  * Parity with the local platform: shipped experiments, shortened as in chaos-experiments.test.ts (5 s
- * steady state, a 10 s fault at t+8 s, 30 s of load at 20 req/s), on containers. The topology is the
+ * steady state, an 8 s fault at t+7 s, 24 s of load at 20 req/s), on containers. The topology is the
  * smallest each experiment's blast radius allows: 3 etcd members (a leader to kill and a quorum to keep),
  * 2 nodes x 1 worker (one node to freeze, one to serve), 1 batcher, 1 gateway. Needs dist/ and an engine.
  */
@@ -37,9 +37,9 @@ const shortened = (experiment: Experiment): Experiment =>
   shortenedExperiment(experiment, {
     windowS: 5,
     latencyBoundMs: 10_000,
-    durationS: 30,
-    faultAt: 8,
-    faultDurationS: 10,
+    durationS: 24,
+    faultAt: 7,
+    faultDurationS: 8,
   });
 
 /** The first requests of fresh containers are slow (JIT, connections): keep them out of the steady state. */

@@ -235,14 +235,14 @@ describe.skipIf(skip !== undefined)(`docker link faults${skip ? ` (skipped: ${sk
 
   it('runs the shipped network-delay experiment unchanged but shortened, and leaves no toxic behind', async () => {
     const shipped = shippedExperiment('network-delay');
-    // As in docker-chaos-experiments.test.ts: 5 s windows, a 10 s fault at t+8 s, 30 s of load, and a
+    // As in docker-chaos-experiments.test.ts: 5 s windows, an 8 s fault at t+7 s, 24 s of load, and a
     // latency SLO loosened for a shared 2-core host; the fault itself is the shipped one.
     const experiment = shortenedExperiment(shipped, {
       windowS: 5,
       latencyBoundMs: 10_000,
-      durationS: 30,
-      faultAt: 8,
-      faultDurationS: 10,
+      durationS: 24,
+      faultAt: 7,
+      faultDurationS: 8,
     });
     const result = await runExperiment(experiment, {
       stack,

@@ -4,21 +4,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { firstLine, runCli, spawnCli, writeSmallConfig } from './support/cli.js';
+import { runCli, spawnCli, writeSmallConfig } from './support/cli.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 
 const skip = await kindSkipReason();
 const sh = async (file: string, args: string[]) => (await promisify(execFile)(file, args)).stdout;
 
 // A harness that dies leaves its kind cluster running (nothing in it dies with the harness's process):
-// `gauntlet down` finds it through the run's record and deletes it with its host routes. Needs dist/.
+// `gauntlet down` finds it through the run's record and deletes it with its host routes. The harness dies
+// mid-bring-up, as soon as its cluster is up and before the stack's pods are: the run's record exists
+// from before the cluster did. Needs dist/.
 describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('a SIGKILLed harness leaves a cluster that `gauntlet down` deletes, routes and all', async () => {
     const home = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
     const env = { GAUNTLET_HOME: home };
-    const child = spawnCli(['up', '--platform', 'kind', '--config', writeSmallConfig(home), '--json'], env);
-    const info = JSON.parse(await firstLine(child, 600_000)) as { runId: string; gateway: string };
-    const cluster = `gauntlet-${info.runId}`;
+    const child = spawnCli(['up', '--platform', 'kind', '--config', writeSmallConfig(home)], env);
+    const cluster = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      const timer = setTimeout(() => reject(new Error(`no cluster in 600 s\n${stderr}`)), 600_000);
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const ready = /^kind cluster (gauntlet-\S+) ready/m.exec(stderr);
+        if (ready?.[1]) {
+          clearTimeout(timer);
+          resolve(ready[1]);
+        }
+      });
+    });
     const nodes = () => sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`]);
     expect((await nodes()).trim().split('\n')).toHaveLength(2);
     child.kill('SIGKILL');
