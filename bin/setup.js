@@ -145,10 +145,16 @@ if (process.env.GAUNTLET_SETUP_KIND !== '0' && !process.argv.includes('--no-kind
     },
     {
       name: 'kind toolchain',
-      run: kindStep(async (options) => ({
-        status: 'present',
-        path: (await ensureKindToolchain(options)).kubernetesDir,
-      })),
+      run: kindStep(async (options) => {
+        const toolchain = await ensureKindToolchain(options);
+        return toolchain.built.length > 0
+          ? {
+              status: 'installed',
+              path: toolchain.kubernetesDir,
+              note: `built ${toolchain.built.join(', ')}`,
+            }
+          : { status: 'present', path: toolchain.kubernetesDir };
+      }),
     },
     {
       name: 'kind node image',

@@ -189,7 +189,7 @@ export async function stopDockerdWeStarted() {
  * cache (`apt-get download` + `dpkg-deb -x`): installing it would start a system nginx on port 80.
  * The image build copies it and the libraries ldd lists (all in the base system) into a root filesystem.
  * @param {StepOptions} options
- * @returns {Promise<string>}
+ * @returns {Promise<StepOutcome>}
  */
 export async function ensureNginxForImages(options) {
   const root = join(gauntletCacheDir(), 'nginx', 'root');
@@ -203,6 +203,7 @@ export async function ensureNginxForImages(options) {
   }
   options.announce("unpacking Debian's nginx package for the docker images (not installed as a service)");
   const work = mkdtempSync(join(tmpdir(), 'gauntlet-nginx-'));
+  let version = '';
   try {
     const download = () =>
       runStep('apt-get download nginx', 'apt-get', ['download', '-qq', 'nginx'], { ...options, cwd: work });
@@ -213,6 +214,7 @@ export async function ensureNginxForImages(options) {
     });
     const deb = readdirSync(work).find((name) => name.startsWith('nginx_') && name.endsWith('.deb'));
     if (!deb) throw new Error(`apt-get download nginx left no nginx_*.deb in ${work}`);
+    version = deb.replace(/^nginx_|_amd64\.deb$/g, '');
     const unpacked = join(work, 'root');
     await runStep('dpkg-deb -x nginx', 'dpkg-deb', ['-x', join(work, deb), unpacked], options);
     mkdirSync(dirname(root), { recursive: true });
@@ -222,7 +224,7 @@ export async function ensureNginxForImages(options) {
     rmSync(work, { recursive: true, force: true });
   }
   if (!existsSync(binary)) throw new Error(`the nginx package has no usr/sbin/nginx (looked in ${root})`);
-  return { status: 'installed', version: deb.replace(/^nginx_|_amd64\.deb$/g, ''), path: binary };
+  return { status: 'installed', version, path: binary };
 }
 
 /**

@@ -29,8 +29,9 @@ export async function ensureKindNodeImage(options) {
   // memo skips it while the script and every input file's size and mtime are unchanged.
   const memoFile = join(gauntletCache(), 'kind', 'node-image.memo.json');
   const memoKey = await inputsKey(options.root, toolchain);
+  /** @type {{ key?: string, image?: string }} */
   const memo = await readFile(memoFile, 'utf8')
-    .then((text) => /** @type {{ key?: string, image?: string }} */ (JSON.parse(text)))
+    .then((text) => JSON.parse(text))
     .catch(() => ({}));
   if (
     memo.key === memoKey &&

@@ -68,7 +68,7 @@ const VERSION_TIMEOUT_MS = 30_000;
 /**
  * Makes sure every tool of the kind toolchain is in the cache, building only what is missing.
  * @param {EnsureKindToolchainOptions} options
- * @returns {Promise<KindToolchain>}
+ * @returns {Promise<KindToolchain & { built: string[] }>} the toolchain, and what this call built
  */
 export async function ensureKindToolchain(options) {
   const { root, quiet = false, log = console.log, buildTimeoutMs = DEFAULT_BUILD_TIMEOUT_MS } = options;
@@ -88,7 +88,7 @@ export async function ensureKindToolchain(options) {
   const missing = (await missingTools(paths)).filter((c) =>
     wanted.includes(/** @type {typeof COMPONENTS[number]} */ (c)),
   );
-  if (missing.length === 0) return paths;
+  if (missing.length === 0) return { ...paths, built: [] };
   await requireGoVersion(pins.goMinimum, `the kind toolchain (${missing.join(', ')})`);
   const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod -buildvcs=false' };
   const go = (/** @type {string} */ what, /** @type {string[]} */ args, /** @type {string=} */ cwd) => {
@@ -174,7 +174,7 @@ export async function ensureKindToolchain(options) {
     wanted.includes(/** @type {typeof COMPONENTS[number]} */ (c)),
   );
   if (still.length > 0) throw new Error(`kind toolchain: ${still.join(', ')} still missing after the build`);
-  return paths;
+  return { ...paths, built: missing };
 }
 
 /**

@@ -23,6 +23,7 @@ import { runStep } from './run-step.js';
 /** @typedef {import('./tools.js').StepOptions} StepOptions */
 
 export const pythonRequirements = join(dirname(fileURLToPath(import.meta.url)), 'python-requirements.txt');
+/** @type {[number, number]} */
 const MIN_PYTHON = [3, 10];
 
 /** The python3 on PATH and its version, or undefined when there is none. */
