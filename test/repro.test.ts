@@ -6,16 +6,17 @@ import { parseRunJson } from '../reports/render/write-reports.js';
 import { type CliResult, runCli, smallConfigYaml, writeSmallConfig } from './support/cli.js';
 
 // repro and ab end to end: real stacks, real k6. Sized to be decisive on a shared 2-core machine in as
-// little time as that allows: one endpoint (infer) at 20 req/s, well inside the small stack's capacity, a
-// 6 s warm-up (a cold stack on a busy host is slow for its first seconds; repro compares latency without
-// the warm-up), and 20 s of steady load: ~400 samples, whose median interval is a few per cent wide (repro
-// needs it within 10 %). The planted difference is a 6x slower GPU (worker.slowdown), ~0.9 s instead of
-// ~0.15 s a request: far more than any scheduling lag or event-loop delay of a busy host could explain.
+// little time as that allows: one endpoint (infer) at 20 req/s, a 5 s warm-up (a cold stack on a busy
+// host is slow for its first seconds; repro compares latency without the warm-up), and 20 s of steady
+// load: ~400 samples, whose median interval is a few per cent wide (repro needs it within 10 %). The
+// planted difference is a 3x slower GPU (worker.slowdown), ~0.45 s instead of ~0.15 s a request: more than
+// the scheduling lag or event-loop delay of a busy host explains, and still inside the small stack's
+// capacity at 20 req/s (at 6x it queued without bound: p50 14 s, and each slow run drained for 25 s).
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-repro-'));
 const env = { GAUNTLET_HOME: home };
 const small = writeSmallConfig(home);
 const slow = join(home, 'slow.yaml');
-writeFileSync(slow, `${smallConfigYaml}worker:\n  slowdown: 6\n`);
+writeFileSync(slow, `${smallConfigYaml}worker:\n  slowdown: 3\n`);
 const original = join(home, 'original');
 const load = [
   '--rps',
@@ -25,7 +26,7 @@ const load = [
   '--mix',
   'infer:1',
   '--env',
-  'WARMUP=6s',
+  'WARMUP=5s',
   // VUs for 8 s latency: a cold stack on a busy host answers in seconds at first, and a generator out of
   // VUs drops iterations, which makes its run's latency a lower bound.
   '--env',
@@ -75,7 +76,7 @@ describe('gauntlet repro', () => {
     expect(readFileSync(join(home, 'same', 'repro.md'), 'utf8')).toMatch(/# Gauntlet repro: REPRODUCED/);
   }, 200_000);
 
-  it('says "not reproduced" (exit 1) when the rerun runs a 6x slower GPU, naming what moved and the config change', async () => {
+  it('says "not reproduced" (exit 1) when the rerun runs a 3x slower GPU, naming what moved and the config change', async () => {
     const result = await runCli(
       ['repro', original, '--config', slow, '--no-progress', '--out', join(home, 'slow')],
       env,
@@ -84,7 +85,7 @@ describe('gauntlet repro', () => {
     expect(result.stdout, show(result)).toMatch(/^Gauntlet repro: not reproduced$/m);
     expect(result.code, show(result)).toBe(1);
     expect(result.stdout).toMatch(/p50 e2e \(infer\): .* \(worse in the rerun\)/);
-    expect(result.stdout).toMatch(/warning: stack config differs: worker\.slowdown: 1 -> 6/);
+    expect(result.stdout).toMatch(/warning: stack config differs: worker\.slowdown: 1 -> 3/);
   }, 200_000);
 
   it('refuses bad input with a clear message and exit 3, never a stack trace', async () => {
@@ -108,7 +109,7 @@ describe('gauntlet repro', () => {
 });
 
 describe('gauntlet ab', () => {
-  it('says B differs significantly (exit 1) for a 6x slower GPU, with the same seed on both sides', async () => {
+  it('says B differs significantly (exit 1) for a 3x slower GPU, with the same seed on both sides', async () => {
     const out = join(home, 'ab');
     const result = await runCli(
       ['ab', 'load', '--config', small, '--config', slow, '--platform', 'local', ...load, '--out', out],
@@ -117,7 +118,7 @@ describe('gauntlet ab', () => {
     );
     expect(result.stdout, show(result)).toMatch(/^Gauntlet ab: B differs significantly from A$/m);
     expect(result.code, show(result)).toBe(1);
-    expect(result.stdout).toMatch(/B vs A: worker\.slowdown: 1 -> 6/);
+    expect(result.stdout).toMatch(/B vs A: worker\.slowdown: 1 -> 3/);
     const a = parseRunJson(readFileSync(join(out, 'a', 'run.json'), 'utf8'), 'a/run.json');
     const b = parseRunJson(readFileSync(join(out, 'b', 'run.json'), 'utf8'), 'b/run.json');
     expect(a.plan?.parts).toEqual(b.plan?.parts);
