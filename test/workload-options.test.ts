@@ -173,10 +173,14 @@ describe('workload options', () => {
     const iterations = run.scenarios[0]?.iterations ?? 0;
     const recorded = run.metrics.overall.count;
     const cancelled = Number(/cancelled by their clients: (\d+)/.exec(run.notes.join('\n'))?.[1] ?? 0);
-    // Roughly half the streams were given up, and the workers dropped as many sequences.
-    expect(iterations - recorded).toBeGreaterThan(iterations * 0.3);
-    // One stream may end on its own in the same moment its client gives up: then nothing is left to drop.
-    expect(Math.abs(cancelled - (iterations - recorded))).toBeLessThanOrEqual(1);
+    // Roughly half the streams were given up, and the workers dropped nearly as many sequences. Not
+    // exactly as many: a stream given up while its sequence still waits in the batcher's queue never
+    // reaches a worker, and one may end on its own in the moment its client gives up (17 given up, 15
+    // dropped, was seen on a busy host). A cancel that never reaches the workers drops none at all.
+    const givenUp = iterations - recorded;
+    expect(givenUp).toBeGreaterThan(iterations * 0.3);
+    expect(cancelled).toBeLessThanOrEqual(givenUp + 1);
+    expect(cancelled).toBeGreaterThanOrEqual(Math.floor(0.8 * givenUp));
     // The streams read to the end are all complete: a cancel elsewhere in their batch did not cut them.
     expect(run.metrics.overall.errorRate).toBe(0);
   }, 150_000);
