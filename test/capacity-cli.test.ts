@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { capacityResultSchema } from '../reports/capacity/capacity-result.js';
+import { parseRunJson } from '../reports/render/write-reports.js';
 import { type CliResult, runCli, writeSmallConfig } from './support/cli.js';
 
 // gauntlet capacity end to end on the local platform with a tiny budget: one small topology, a short ramp,
@@ -26,6 +27,18 @@ function writeSlos(dir: string): string {
 }
 
 describe('gauntlet capacity', () => {
+  it('refuses an --env variable the search sets itself, before starting anything', async () => {
+    const refused = await runCli(
+      ['capacity', '--platform', 'local', '--env', 'RATE=5', '--out', join(home, 'refused')],
+      { GAUNTLET_HOME: home },
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /--env RATE: set by gauntlet capacity for each run \(the search picks each rate\)/,
+    );
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+
   let result: CliResult;
 
   beforeAll(async () => {
@@ -50,6 +63,11 @@ describe('gauntlet capacity', () => {
         '25',
         '--peak',
         '5',
+        // A workload of its own for every run: half of each 256-token prompt is a shared prefix.
+        '--prefix-share',
+        '0.5',
+        '--env',
+        'PROMPT_TOKENS_MEAN=256',
         '--out',
         out,
       ],
@@ -67,6 +85,11 @@ describe('gauntlet capacity', () => {
     expect(capacity.topologies).toHaveLength(1);
     expect(capacity.search.runs).toBeGreaterThanOrEqual(1);
     expect(capacity.headline?.sentence).toMatch(/^for 5 req\/s at p50 < 300 ms: /);
+    // Every run got the workload, and capacity.json says which.
+    expect(capacity.scenarioEnv).toEqual({ PROMPT_TOKENS_MEAN: '256', PREFIX_SHARE: '0.5' });
+    const first = capacity.topologies[0]?.ramp?.runDir ?? capacity.topologies[0]?.trials[0]?.runDir ?? '';
+    const notes = parseRunJson(readFileSync(join(first, 'run.json'), 'utf8'), 'run.json').notes.join('\n');
+    expect(notes).toMatch(/prefix cache .* were hits \((?!0\.0 %)[\d.]+ %\)/);
     // Progress went to stderr, the answer to stdout.
     expect(result.stderr).toMatch(/capacity: nodes=1: ramp \d+ -> \d+ req\/s/);
     expect(result.stdout).toMatch(/^nodes=1: /m);

@@ -11,10 +11,11 @@ import { parseTopologies, type Topology } from '../../pipeline/capacity/topologi
 import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
 import type { CapacityResult } from '../../reports/capacity/capacity-result.js';
 import { defaultSloFile, loadSloFile } from '../../reports/slo/load-slos.js';
-import { nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
+import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
+import { type WorkloadFlags, withWorkloadFlags, workloadEnv } from '../workload-flags.js';
 import { defaultMaxTokens, resolveMix } from './run-command.js';
 
-interface CapacityFlags {
+interface CapacityFlags extends WorkloadFlags {
   platform?: PlatformName;
   config?: string;
   target?: string;
@@ -33,7 +34,26 @@ interface CapacityFlags {
   rampDuration: number;
   warmup: number;
   minTrial: number;
+  env?: Record<string, string>;
   out: string;
+}
+
+/** Scenario variables the search sets itself for every run: a user's --env must not fight it. */
+const SEARCH_VARIABLES: Readonly<Record<string, string>> = {
+  RATE: 'the search picks each rate',
+  DURATION: 'each run is sized for its SLOs (--min-trial, --ramp-duration)',
+  WARMUP: 'use --warmup',
+  START_RATE: 'the ramp starts where the search puts it',
+  MAX_RATE: 'use --max-rate',
+};
+
+/** The workload flags and --env as the scenario variables of every run, refusing the search's own. */
+function scenarioEnv(flags: CapacityFlags): Record<string, string> {
+  for (const name of Object.keys(flags.env ?? {})) {
+    const why = SEARCH_VARIABLES[name];
+    if (why) throw new UserFacingError(`--env ${name}: set by gauntlet capacity for each run (${why})`);
+  }
+  return { ...flags.env, ...workloadEnv(flags, flags.env) };
 }
 
 /** Prompt tokens the scenarios' built-in prompts average (scenarios/lib/prompts), for the ramp's ceiling. */
@@ -44,8 +64,7 @@ const CAPACITY_READY_TIMEOUT_MS = 60_000;
 const RAMP_HEADROOM = 1.5;
 
 export function registerCapacity(program: Command): void {
-  program
-    .command('capacity')
+  withWorkloadFlags(program.command('capacity'))
     .description(
       'for each topology, the highest sustained rate at which every SLO passes with confidence: a ramp brackets it, constant-rate runs confirm it (a pass at R, a fail or inconclusive at the next step); capacity.json, capacity.md, capacity.html',
     )
@@ -110,10 +129,18 @@ export function registerCapacity(program: Command): void {
       parseDurationS,
       10,
     )
+    .option(
+      '--env <KEY=VALUE>',
+      'scenario variable for every run (repeatable): prompt lengths, a PROMPTS dataset, ... (scenarios/README.md)',
+      keyValue,
+    )
     .requiredOption('--out <dir>', 'folder for capacity.json, capacity.md, capacity.html and each run')
     .action(async (flags: CapacityFlags) => {
       if (flags.platform && flags.target)
         throw new UserFacingError('give either --platform or --target, not both');
+      const env = scenarioEnv(flags);
+      // The ramp's ceiling comes from the latency model at the prompts' mean length.
+      const promptTokens = Number(env.PROMPT_TOKENS_MEAN ?? TYPICAL_PROMPT_TOKENS) || TYPICAL_PROMPT_TOKENS;
       const log = (m: string) => process.stderr.write(`${m}\n`);
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const topologies = flags.target ? targetTopology(flags) : platformTopologies(flags);
@@ -126,6 +153,7 @@ export function registerCapacity(program: Command): void {
           slos,
           mix,
           maxTokens: flags.maxTokens,
+          scenarioEnv: env,
           seed: flags.seed,
           budgetS: flags.budget,
           resolutionPct: flags.resolution,
@@ -133,7 +161,7 @@ export function registerCapacity(program: Command): void {
             flags.maxRate ??
             (flags.target
               ? 200
-              : RAMP_HEADROOM * modelledCapacityPerS(t.config, TYPICAL_PROMPT_TOKENS, flags.maxTokens)),
+              : RAMP_HEADROOM * modelledCapacityPerS(t.config, promptTokens, flags.maxTokens)),
           rampDurationS: flags.rampDuration,
           warmupS: flags.warmup,
           minTrialS: flags.minTrial,

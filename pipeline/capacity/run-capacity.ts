@@ -32,6 +32,11 @@ export interface CapacityOptions {
   slos: readonly Slo[];
   mix: string;
   maxTokens: number;
+  /**
+   * Scenario variables every run gets (the workload flags, --env: prompt lengths, a PROMPTS dataset, a
+   * shared prefix); the search's own (RATE, DURATION, WARMUP, START_RATE, MAX_RATE) are set per run.
+   */
+  scenarioEnv?: Readonly<Record<string, string>>;
   seed: number;
   budgetS: number;
   /** The bracket is narrowed to this share of the rate (at least 1 req/s). */
@@ -160,7 +165,12 @@ async function measureTopology(
         seed: options.seed,
         endpointMix: options.mix,
         maxTokens: options.maxTokens,
-        env: { START_RATE: String(rampStart), MAX_RATE: String(rampMax), WARMUP: `${options.warmupS}s` },
+        env: {
+          ...options.scenarioEnv,
+          START_RATE: String(rampStart),
+          MAX_RATE: String(rampMax),
+          WARMUP: `${options.warmupS}s`,
+        },
       },
       rampDir,
     );
@@ -208,7 +218,7 @@ async function measureTopology(
           seed: options.seed,
           endpointMix: options.mix,
           maxTokens: options.maxTokens,
-          env: { WARMUP: `${options.warmupS}s` },
+          env: { ...options.scenarioEnv, WARMUP: `${options.warmupS}s` },
         },
         runDir,
       );
@@ -276,10 +286,15 @@ function unfinishedTopology(topology: Topology, partial: TopologyProgress, why: 
 /** The main phase at `rate`: long enough for every SLO's samples on a healthy stack (sample-sizing.ts). */
 export function trialDurationS(
   rate: number,
-  options: Pick<CapacityOptions, 'slos' | 'warmupS' | 'minTrialS'>,
+  options: Pick<CapacityOptions, 'slos' | 'warmupS' | 'minTrialS' | 'scenarioEnv'>,
   shares: ReturnType<typeof parseMixShares>,
 ): number {
-  const env = { RATE: String(rate), DURATION: `${options.minTrialS}s`, WARMUP: `${options.warmupS}s` };
+  const env = {
+    ...options.scenarioEnv,
+    RATE: String(rate),
+    DURATION: `${options.minTrialS}s`,
+    WARMUP: `${options.warmupS}s`,
+  };
   return sizePhase('load', env, 'steady', options.slos, shares).durationS;
 }
 
@@ -342,6 +357,9 @@ function finish(
     target: options.targetLabel,
     mix: options.mix,
     maxTokens: options.maxTokens,
+    ...(options.scenarioEnv && Object.keys(options.scenarioEnv).length > 0
+      ? { scenarioEnv: { ...options.scenarioEnv } }
+      : {}),
     slos: options.slos.map((s) => ({
       id: s.id,
       metric: s.metric,

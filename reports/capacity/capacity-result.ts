@@ -107,6 +107,12 @@ export const capacityResultSchema = z
     target: z.string().describe('platform name, or the --target URL'),
     mix: z.string(),
     maxTokens: z.number(),
+    scenarioEnv: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe(
+        'scenario variables every run got: the workload flags and --env (prompt lengths, PREFIX_SHARE, ...)',
+      ),
     slos: z.array(
       z.strictObject({
         id: z.string(),

@@ -13,7 +13,7 @@ export function renderCapacityMarkdown(result: CapacityResult): string {
   const lines: string[] = ['# Gauntlet capacity', ''];
   if (result.headline) lines.push(`**${result.headline.sentence}**`, '');
   lines.push(
-    `Target: ${result.target}; mix ${result.mix}; ${result.maxTokens} output tokens a request; ${result.search.runs} runs in ${fmt(result.search.usedS, 0)} s of a ${fmt(result.search.budgetS, 0)} s budget; resolution asked: ${result.search.resolutionPct} % of the rate (at least 1 req/s).${result.complete ? '' : ' **Incomplete: interrupted or a run failed.**'}`,
+    `Target: ${result.target}; mix ${result.mix}; ${result.maxTokens} output tokens a request${scenarioVars(result)}; ${result.search.runs} runs in ${fmt(result.search.usedS, 0)} s of a ${fmt(result.search.budgetS, 0)} s budget; resolution asked: ${result.search.resolutionPct} % of the rate (at least 1 req/s).${result.complete ? '' : ' **Incomplete: interrupted or a run failed.**'}`,
     '',
     `SLOs: ${result.slos.map((s) => `${s.id} (${s.metric}${s.stat ? ` ${s.stat}` : ''} ${s.op} ${s.threshold})`).join(', ')}. Max rate: the highest offered rate at which every SLO passed with 95 % confidence, below every rate that failed or was inconclusive.`,
     '',
@@ -73,4 +73,10 @@ function topologySection(t: CapacityTopology): string[] {
       `| ${x.offeredRate} | ${fmt(x.achievedRate)} | ${x.durationS} | ${x.verdict} | ${ci(x.e2eP50)} | ${ci(x.e2eP99)} | ${mdCell(x.deciding ?? '')} |`,
     );
   return lines;
+}
+
+/** The scenario variables every run got (workload flags, --env), or nothing when the defaults ran. */
+function scenarioVars(result: CapacityResult): string {
+  const vars = Object.entries(result.scenarioEnv ?? {});
+  return vars.length === 0 ? '' : `; scenario variables ${vars.map(([k, v]) => `${k}=${v}`).join(', ')}`;
 }

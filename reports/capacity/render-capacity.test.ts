@@ -24,6 +24,17 @@ describe('capacity renderers', () => {
     expect(cut).toContain('**Incomplete: interrupted or a run failed.**');
   });
 
+  it('capacity.md names the workload every run got, and nothing when the defaults ran', () => {
+    expect(renderCapacityMarkdown(result)).not.toContain('scenario variables');
+    const md = renderCapacityMarkdown({
+      ...result,
+      scenarioEnv: { PROMPT_TOKENS_MEAN: '1024', PREFIX_SHARE: '0.5' },
+    });
+    expect(md).toMatch(
+      /output tokens a request; scenario variables PROMPT_TOKENS_MEAN=1024, PREFIX_SHARE=0\.5; /,
+    );
+  });
+
   it('capacity.html: self-contained, both charts, the data embedded, no way to fetch', () => {
     const html = renderCapacityHtml(result, { chartJs: '/* chart.js */' });
     expect(html).toContain("default-src 'none'");
