@@ -178,8 +178,9 @@ function detectionCheck(d: Detection, maxS: number): ExpectationCheck {
 /** The SLOs over the rest of the load after the fault: the stack must be back, shown with intervals. */
 function afterCheck(w: SloWindow): ExpectationCheck {
   const failed = w.slos.filter((s) => s.verdict === 'fail' || s.verdict === 'inconclusive');
-  const detail =
-    failed.length === 0
+  const detail = w.note
+    ? `after the fault: ${w.note}`
+    : failed.length === 0
       ? `SLOs met after the fault (${w.requests} requests)`
       : `after the fault: ${failed.map((s) => `${s.id} ${s.verdict}: ${s.reason}`).join('; ')}`;
   return { name: 'after-window', verdict: w.verdict, measured: null, limit: null, detail };

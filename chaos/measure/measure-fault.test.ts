@@ -111,6 +111,36 @@ describe('measureFault', () => {
     expect(result.verdict).toBe('inconclusive');
   });
 
+  it('a fault the load ended before it recovered from has no after window in the record, and its after-window check says why', () => {
+    const unrecovered = { ...entry, revertedAt: origin + 70_000 };
+    // Every request from the kill on fails: no recovery window passes before the load ends.
+    const failing = sortByStart(
+      plantedRequests({
+        originMs: origin,
+        ratePerS: 100,
+        durationMs: 60_000,
+        phases: [{ fromMs: 20_000, toMs: 60_000, err: 'server_error', every: 1 }],
+      }),
+    );
+    const result = measureFault(
+      spec,
+      unrecovered,
+      [{ id: 'node-a-gpu0', role: 'worker' }],
+      { maxFailedRequests: 0 },
+      { ...ctx, sorted: failing, byId: indexById(failing) },
+    );
+    expect(result.windows.map((w) => [w.phase, w.fromMs - origin, w.toMs - origin])).toEqual([
+      ['before', 10_000, 20_000],
+      ['during', 20_000, 60_000],
+    ]);
+    expect(result.checks.find((c) => c.name === 'after-window')).toMatchObject({
+      verdict: 'inconclusive',
+      detail:
+        'after the fault: the load ended before the fault and its recovery did: nothing was measured after it',
+    });
+    expect(result.verdict).toBe('fail');
+  });
+
   it('a detection slower than allowed is inconclusive when the host was starved during the fault', () => {
     const overload = {
       service: 'batcher-0',

@@ -143,7 +143,7 @@ export function measureFault(
   const recoveredAt = recovered === null ? revertAt : injectedAt + recovered;
   const duringEnd = Math.min(ctx.loadEndMs, Math.max(revertAt, recoveredAt));
   const impact = faultImpact(ctx.sorted, injectedAt, duringEnd, ctx.byId);
-  const windows = [
+  const judged = [
     sloWindow(
       'before',
       ctx.sorted,
@@ -155,7 +155,11 @@ export function measureFault(
     sloWindow('during', ctx.sorted, injectedAt, duringEnd, ctx.slos, opts),
     sloWindow('after', ctx.sorted, duringEnd, ctx.loadEndMs, ctx.slos, opts),
   ];
-  const after = windows[2];
+  const after = judged[2];
+  // A window with no time in it (a fault injected at the load's first instant, or one whose recovery the load
+  // ended before) is not a span of the run: the judgement still sees it (its after-window check is then
+  // inconclusive and says why), the record keeps only windows that cover time.
+  const windows = judged.filter((w) => w.toMs > w.fromMs);
   // Times measured while the stack's host was starved say nothing against the stack (judge-fault.ts).
   const hostStarved = overloadDuring(opts.hostOverloads ?? [], {
     fromS: injectedAt / 1000,

@@ -50,6 +50,13 @@ export function sloWindow(
     return { ...base, slos: [], verdict: 'inconclusive', note: 'no SLOs to judge the window by' };
   }
   const evaluation = evaluateWindow(inWindow, fromMs, toMs, slos, options);
+  if (toMs <= fromMs) {
+    const note =
+      phase === 'after'
+        ? 'the load ended before the fault and its recovery did: nothing was measured after it'
+        : 'the window is empty: it covers no time of the load';
+    return { ...base, slos: evaluation.slos, verdict: 'inconclusive', note };
+  }
   if (inWindow.length === 0) {
     return { ...base, slos: evaluation.slos, verdict: 'inconclusive', note: 'no request in the window' };
   }
