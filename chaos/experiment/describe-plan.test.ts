@@ -12,12 +12,12 @@ describe('describePlan (--dry-run)', () => {
     const plan = describePlan(workerNodeKill, reference);
     expect(plan).toContain('Experiment worker-node-kill: Lose a whole worker node');
     expect(plan).toContain(
-      'Steady state (checked over t+10-34 s, the 24 s before any fault, after 10 s of warm-up): e2e p99 < 300 ms (infer); ttft p99 < 300 ms (chat_stream); error rate < 1 %',
+      'Steady state (checked over t+10-35 s, the 25 s before any fault, after 10 s of warm-up): e2e p99 < 300 ms (infer); ttft p99 < 300 ms (chat_stream); error rate < 1 %',
     );
-    expect(plan).toContain('Load: scenario load, 50 req/s for 102 s (mix infer 0.5, chat_stream 0.5)');
-    expect(plan).toContain('  t+34 s  kill-node: node-kill (SIGKILL)');
+    expect(plan).toContain('Load: scenario load, 50 req/s for 105 s (mix infer 0.5, chat_stream 0.5)');
+    expect(plan).toContain('  t+35 s  kill-node: node-kill (SIGKILL)');
     expect(plan).toContain('      targets: node node-a: node-a-gpu0 (worker), node-a-gpu1 (worker)');
-    expect(plan).toContain('      rolled back at t+54 s (after 20 s): restart what is down');
+    expect(plan).toContain('      rolled back at t+55 s (after 20 s): restart what is down');
     expect(plan).toContain(
       'failed <= 0, detected within 2 s, recovered within 10 s, no lost request, no duplicate',
     );

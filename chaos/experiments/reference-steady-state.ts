@@ -33,11 +33,20 @@ export const referenceMaxTokens = 8;
 export const referenceRate = 50;
 
 /**
- * Every window (steady state, before, recovery, after-check) is as long as a p99 of each endpoint needs at
- * this rate and mix (reports/slo/sample-sizing.ts: 563 successful samples each, so ~1,175 requests at half
- * each): 24 s at 50 req/s.
+ * A window holds fewer requests than its length times the rate: the "before" window leaves out those still
+ * in flight when the fault hits, and a failed request is no latency sample. One second more (~25 requests
+ * per endpoint, 1.5 standard deviations of the mix's draw) keeps a healthy window from ending a sample or
+ * two short: the docker gate's failover part read inconclusive on 562 of 563 p99 samples without it.
  */
-export const referenceWindowS = durationNeeded(referenceSlos, referenceMix, referenceRate).durationS;
+export const windowEdgeMarginS = 1;
+
+/**
+ * Every window (steady state, before, recovery, after-check) is as long as a p99 of each endpoint needs at
+ * this rate and mix (reports/slo/sample-sizing.ts: 563 successful samples each, 1,196 requests at half each
+ * with a two-sigma margin for the draw), plus the edge margin: 25 s at 50 req/s.
+ */
+export const referenceWindowS =
+  durationNeeded(referenceSlos, referenceMix, referenceRate).durationS + windowEdgeMarginS;
 
 /**
  * Load before the steady-state window: a stack's first seconds (connections opened, code not yet optimised
@@ -56,7 +65,7 @@ export const referenceSteadyState = {
 
 /**
  * The warm-up, the steady state, the fault (up to 20 s), a window's room for the recovery after it, and the
- * after-check: 102 s at 50 req/s, ~5,100 requests.
+ * after-check: 105 s at 50 req/s, ~5,250 requests.
  */
 export const referenceLoad = {
   scenario: 'load',

@@ -21,7 +21,8 @@ export function registerDown(program: Command): void {
       if (reports.length === 0) process.stdout.write('nothing to stop\n');
       for (const r of reports) {
         process.stdout.write(
-          `stopped ${r.runId} (${r.reason}) on ${r.platform}: ${r.stopped.length} still running${r.stopped.length > 0 ? ` (${r.stopped.join(', ')})` : ''}\n`,
+          // The instances listed were still running when down found them; they are stopped now.
+          `stopped ${r.runId} (${r.reason}) on ${r.platform}: ${r.stopped.length > 0 ? `${r.stopped.length} left running, now stopped (${r.stopped.join(', ')})` : 'nothing was left running'}\n`,
         );
       }
     });

@@ -1,8 +1,9 @@
 /**
  * When the stack's own host was too busy to be judged. Each reference service measures how late its
- * timers fire (event-loop delay, stack/runtime/event-loop-monitor.ts) and exports the largest delay of each
- * scrape interval; a delay above the bound means the process waited for CPU, so latency measured then is
- * the host's, not the stack's, and a latency verdict over that time is inconclusive, not fail.
+ * timers fire (event-loop delay, stack/runtime/event-loop-monitor.ts) and exports the largest delay of its
+ * scrape windows of the last 3 s (held so that a scrape lost to the starvation itself hides nothing); a delay
+ * above the bound means the process waited for CPU, so latency measured then is the host's, not the
+ * stack's, and a latency verdict over that time is inconclusive, not fail.
  */
 
 /** Event-loop delay above which a service counts as starved (ms). A healthy Node service stays under ~20. */
@@ -24,7 +25,7 @@ export interface HostOverload extends TimeSpan {
   maxDelayMs: number;
 }
 
-/** One scraped value of a service's largest event-loop delay since the previous scrape. */
+/** One scraped value of a service's largest event-loop delay (its scrape windows of the last 3 s). */
 export interface DelayPoint {
   service: string;
   /** Seconds after the time origin of the scrape. */

@@ -18,7 +18,7 @@ export interface ServerMetricsPoint {
   prefixHitTokens?: number;
   /** Workers' counter, summed: sequences dropped because their client went away. */
   cancelledSequences?: number;
-  /** Each component's largest event-loop delay since the previous scrape (ms), by component id. */
+  /** Each component's largest event-loop delay of the last 3 s of its scrape windows (ms), by component id. */
   eventLoopDelayMaxMs?: Record<string, number>;
 }
 
