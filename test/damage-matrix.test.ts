@@ -143,7 +143,9 @@ const rows: Row[] = [
       // rather than not_recovered, so maxRecoveryS itself is not required to fail).
       expect(failedExpectations(fault), summary(result)).toContain('after-window');
       expect(fault?.recoveredAfterMs, summary(result)).toBeNull();
-      expect(afterCheckSlo(result, 'e2e')?.verdict, summary(result)).toBe('fail');
+      // The after-check's last 5 s hold ~60 /infer samples: a 20x slower worker fails it or leaves it
+      // inconclusive (too thin for an interval), never passes it.
+      expect(afterCheckSlo(result, 'e2e')?.verdict, summary(result)).not.toBe('pass');
     },
   },
   {
