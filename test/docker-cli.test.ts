@@ -29,6 +29,19 @@ describe.skipIf(skip !== undefined)(
       expect((await fetch(`${described.gateway}/readyz`)).status).toBe(200);
       expect(await leftByLabel(described.runId)).toHaveLength(5 + 1);
 
+      // Another GAUNTLET_HOME on the same engine (a second CI job, a teammate): its `down --all` names this
+      // run and leaves it running.
+      const otherHome = { GAUNTLET_HOME: mkdtempSync(join(tmpdir(), 'gauntlet-docker-other-')) };
+      const otherDown = await runCli(['down', '--all', '--json'], otherHome, 60_000);
+      expect(otherDown.code, otherDown.stderr).toBe(0);
+      expect(JSON.parse(otherDown.stdout)).toMatchObject({
+        stopped: expect.arrayContaining([
+          expect.objectContaining({ runId: described.runId, reason: 'unrecorded', stopped: [] }),
+        ]),
+      });
+      expect(await leftByLabel(described.runId)).toHaveLength(5 + 1);
+      expect((await fetch(`${described.gateway}/readyz`)).status).toBe(200);
+
       const down = await runCli(['down', '--json'], env, 60_000);
       expect(down.code, down.stderr).toBe(0);
       expect(JSON.parse(down.stdout)).toMatchObject({

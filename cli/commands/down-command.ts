@@ -20,6 +20,12 @@ export function registerDown(program: Command): void {
       }
       if (reports.length === 0) process.stdout.write('nothing to stop\n');
       for (const r of reports) {
+        if (r.reason === 'unrecorded') {
+          process.stdout.write(
+            `left alone: ${r.runId} on ${r.platform} has no record in this GAUNTLET_HOME (another home's run); ${r.hint ?? ''}\n`,
+          );
+          continue;
+        }
         process.stdout.write(
           // The instances listed were still running when down found them; they are stopped now.
           `stopped ${r.runId} (${r.reason}) on ${r.platform}: ${r.stopped.length > 0 ? `${r.stopped.length} left running, now stopped (${r.stopped.join(', ')})` : 'nothing was left running'}\n`,

@@ -1,4 +1,4 @@
-import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
+import { type CleanupOptions, type CleanupReport, unrecordedRuns } from '../../core/platform/cleanup.js';
 import { isSameProcessAlive } from '../../core/process/process-identity.js';
 import { loadStackStates, removeStackState } from '../state/stack-state.js';
 import { docker, dockerEngineStatus } from './docker-cli.js';
@@ -7,8 +7,8 @@ import { labelKeys } from './stack/labels.js';
 
 /**
  * `gauntlet down` for docker runs: a detached run, a run whose harness died, or (with `all` or `runId`) any
- * run is removed by its label. With `all`, runs labelled on the engine but without a record (a harness
- * killed between creating a container and recording the run) are removed too.
+ * run of this GAUNTLET_HOME is removed by its label. Runs labelled on the engine without a record here are
+ * another home's (unrecordedRuns): `all` reports them and leaves them; `runId` naming one removes it.
  */
 export async function cleanupDockerRuns(options: CleanupOptions = {}): Promise<CleanupReport[]> {
   const requested = options.all === true || options.runId !== undefined;
@@ -35,18 +35,28 @@ export async function cleanupDockerRuns(options: CleanupOptions = {}): Promise<C
     reports.push({ runId: state.runId, platform: 'docker', stopped, reason });
   }
   if (requested) {
-    for (const runId of await labelledRuns()) {
-      if (recorded.has(runId) || (options.runId && runId !== options.runId)) continue;
+    const { remove, leave } = unrecordedRuns(await labelledRuns(), recorded, options);
+    for (const runId of remove) {
       const stopped = await leftByLabel(runId);
       await removeByLabel(runId);
       reports.push({ runId, platform: 'docker', stopped, reason: 'requested' });
+    }
+    for (const runId of leave) {
+      reports.push({
+        runId,
+        platform: 'docker',
+        stopped: [],
+        reason: 'unrecorded',
+        hint: `its containers are labelled ${labelKeys.run}=${runId}; \`gauntlet down --run ${runId}\` removes them`,
+      });
     }
   }
   return reports;
 }
 
 async function labelledRuns(): Promise<string[]> {
-  const format = `{{index .Labels "${labelKeys.run}"}}`;
+  // `ps` and `network ls` give .Labels as one string; .Label looks one key up in it.
+  const format = `{{.Label "${labelKeys.run}"}}`;
   const [containers, networks] = await Promise.all([
     docker(['ps', '-a', '--filter', `label=${labelKeys.run}`, '--format', format]),
     docker(['network', 'ls', '--filter', `label=${labelKeys.run}`, '--format', format]),

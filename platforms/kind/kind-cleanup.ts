@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
+import { type CleanupOptions, type CleanupReport, unrecordedRuns } from '../../core/platform/cleanup.js';
 import { isSameProcessAlive } from '../../core/process/process-identity.js';
 import { dockerEngineStatus } from '../docker/docker-cli.js';
 import { loadStackStates, removeStackState } from '../state/stack-state.js';
@@ -17,8 +17,9 @@ export function clusterNameOf(runId: string): string {
 
 /**
  * `gauntlet down` for kind runs: the cluster of a detached run, of a run whose harness died, or (with
- * `all` or `runId`) of any run is deleted with its host routes. With `all`, Gauntlet's clusters without
- * a record (a harness killed between creating the cluster and recording it) go too.
+ * `all` or `runId`) of any run of this GAUNTLET_HOME is deleted with its host routes. `gauntlet-*`
+ * clusters without a record here are another home's (unrecordedRuns): `all` reports them and leaves them;
+ * `runId` naming one deletes it. Test clusters (`gauntlet-test-*`) belong to the test that made them.
  */
 export async function cleanupKindRuns(root: string, options: CleanupOptions = {}): Promise<CleanupReport[]> {
   const requested = options.all === true || options.runId !== undefined;
@@ -55,16 +56,28 @@ export async function cleanupKindRuns(root: string, options: CleanupOptions = {}
       reason,
     });
   }
-  if (options.all) {
-    // Test clusters (gauntlet-test-*) belong to a test run that deletes its own.
-    for (const name of existing) {
-      if (recorded.has(name) || name.startsWith(`${prefix}test-`)) continue;
-      await deleteKindCluster(kind, name);
+  if (requested) {
+    const found = existing
+      .filter((name) => !name.startsWith(`${prefix}test-`))
+      .map((name) => name.slice(prefix.length));
+    const recordedRuns = new Set([...recorded].map((name) => name.slice(prefix.length)));
+    const { remove, leave } = unrecordedRuns(found, recordedRuns, options);
+    for (const runId of remove) {
+      await deleteKindCluster(kind, clusterNameOf(runId));
       reports.push({
-        runId: name.slice(prefix.length),
+        runId,
         platform: 'kind',
-        stopped: [`kind cluster ${name}`],
+        stopped: [`kind cluster ${clusterNameOf(runId)}`],
         reason: 'requested',
+      });
+    }
+    for (const runId of leave) {
+      reports.push({
+        runId,
+        platform: 'kind',
+        stopped: [],
+        reason: 'unrecorded',
+        hint: `\`gauntlet down --run ${runId}\` deletes kind cluster ${clusterNameOf(runId)}`,
       });
     }
   }
