@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import type { StackHandle } from '../core/platform/platform.js';
 import { KindPlatform } from '../platforms/kind/kind-platform.js';
-import type { KindStack } from '../platforms/kind/kind-stack.js';
+import type { KubeStack } from '../platforms/kind/kube/kube-stack.js';
 import { LocalPlatform } from '../platforms/local/local-platform.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -68,7 +68,7 @@ async function workerKillRecovery(stack: StackHandle): Promise<{ readyS: number;
  */
 async function nodeLoss(stack: StackHandle, limitS: number): Promise<Record<string, number>> {
   const workers = stack.components({ node: 'node-a' }).map((c) => c.id);
-  const kind = stack.platform === 'kind' ? (stack as KindStack) : undefined;
+  const kind = stack.platform === 'kind' ? (stack as KubeStack) : undefined;
   const t0 = performance.now();
   if (kind?.nodeFaults) await kind.nodeFaults.kill('node-a');
   else await Promise.all(stack.components({ node: 'node-a' }).map((c) => c.kill('SIGKILL')));

@@ -14,11 +14,18 @@ import { ensurePrivilegedContainers } from './setup/docker-runtime.js';
 import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary } from './setup/format.js';
 import { ensureK6, k6CachePath } from './setup/k6.js';
 import { ensureKindToolchain } from './setup/kind.js';
-import { ensureKindNodeImage } from './setup/kind-node-image.js';
+import { ensureKindNodeImage, NODE_IMAGE_ENV } from './setup/kind-node-image.js';
 import { progressReporter } from './setup/progress.js';
 import { ensurePythonPeers } from './setup/python.js';
-import { runStep } from './setup/run-step.js';
-import { ensureChromium, ensureEtcd, ensureNginx, ensurePrometheus, ensureToxiproxy } from './setup/tools.js';
+import { onPath, runStep } from './setup/run-step.js';
+import {
+  aptInstall,
+  ensureChromium,
+  ensureEtcd,
+  ensureNginx,
+  ensurePrometheus,
+  ensureToxiproxy,
+} from './setup/tools.js';
 
 /** @typedef {import('./setup/tools.js').StepOptions} StepOptions */
 /** @typedef {import('./setup/tools.js').StepOutcome} StepOutcome */
@@ -158,7 +165,21 @@ if (process.env.GAUNTLET_SETUP_KIND !== '0' && !process.argv.includes('--no-kind
     },
     {
       name: 'kind node image',
-      run: kindStep(async (options) => ({ status: 'present', note: await ensureKindNodeImage(options) })),
+      run: kindStep(async (options) => {
+        // node-image.sh builds the node's root file system with debootstrap; a fresh machine lacks it.
+        if (!process.env[NODE_IMAGE_ENV] && !onPath('debootstrap')) {
+          options.announce(
+            'installing the Debian package debootstrap with apt-get, for the kind node image (~15 s)',
+          );
+          await aptInstall(
+            ['debootstrap'],
+            'debootstrap is needed to build the kind node image',
+            'usually under 30 s',
+            options,
+          );
+        }
+        return { status: 'present', note: await ensureKindNodeImage(options) };
+      }),
     },
   );
 }

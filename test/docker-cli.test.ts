@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
 import { runCli, writeSmallConfig } from './support/cli.js';
 import { dockerSkipReason } from './support/docker-engine.js';
@@ -13,8 +13,15 @@ const skip = await dockerSkipReason();
 describe.skipIf(skip !== undefined)(
   `gauntlet on --platform docker${skip ? ` (skipped: ${skip})` : ''}`,
   () => {
+    // A detached stack outlives a failed assertion: whatever a test left, its home's `down` removes.
+    const homes: string[] = [];
+    afterEach(async () => {
+      for (const home of homes.splice(0)) await runCli(['down'], { GAUNTLET_HOME: home }, 60_000);
+    });
+
     it('up --detach leaves a working stack that down removes to the last container and network', async () => {
       const home = mkdtempSync(join(tmpdir(), 'gauntlet-docker-cli-'));
+      homes.push(home);
       const env = { GAUNTLET_HOME: home };
       const config = writeSmallConfig(home);
       const up = await runCli(

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { identityOf, isSameProcessAlive, type ProcessIdentity } from '../core/process/process-identity.js';
 import { firstLine, runCli, spawnCli, writeSmallConfig } from './support/cli.js';
 import { waitUntil } from './support/local-stack.js';
@@ -25,8 +25,15 @@ function identities(up: UpJson): ProcessIdentity[] {
   });
 }
 
+/** Homes the tests used: a detached stack outlives a failed assertion, so each home's `down` runs after. */
+const homes: string[] = [];
+afterEach(async () => {
+  for (const home of homes.splice(0)) await runCli(['down'], { GAUNTLET_HOME: home });
+});
+
 function freshHome() {
   const home = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
+  homes.push(home);
   return { home, env: { GAUNTLET_HOME: home }, config: writeSmallConfig(home) };
 }
 

@@ -6,8 +6,15 @@ import type {
   LogSource,
 } from '../../core/platform/platform.js';
 import type { Role } from '../../core/platform/roles.js';
-import type { KindNodeFaults } from './kind-node-faults.js';
+import type { NodeCondition } from './kind-node-faults.js';
 import { type ClusterWatch, podReady } from './kube/cluster-watch.js';
+
+/** What a pod component needs to know of its node: what the harness did to it, and how to undo that. */
+export interface PodNodeConditions {
+  condition(node: string): NodeCondition;
+  thaw(node: string): Promise<void>;
+  restart(node: string): Promise<void>;
+}
 
 export interface KindComponentSpec {
   role: Role;
@@ -38,7 +45,7 @@ export class KindComponent implements ComponentHandle {
   constructor(
     private readonly spec: KindComponentSpec,
     private readonly watch: ClusterWatch,
-    private readonly nodes: KindNodeFaults,
+    private readonly nodes: PodNodeConditions,
     private readonly readyTimeoutMs: number,
   ) {
     this.role = spec.role;

@@ -1,7 +1,8 @@
-import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { DrainOutcome, NodeFaults } from '../../core/platform/node-faults.js';
 import { command } from './command.js';
 import { type ClusterWatch, nodeReady, podReady } from './kube/cluster-watch.js';
+import { drainNode, setCordon } from './kube/node-drain.js';
 
 export type NodeCondition = 'up' | 'frozen' | 'killed';
 
@@ -90,46 +91,11 @@ export class KindNodeFaults implements NodeFaults {
   }
 
   async drain(node: string): Promise<DrainOutcome> {
-    const name = this.kubeNode(node);
-    await this.cordon(name, true);
-    const { watch } = this.options;
-    const outcome: DrainOutcome = { evicted: [], blocked: [] };
-    // One pass, as `kubectl drain` makes before it retries: each eviction is allowed or refused by the
-    // budgets as they stand after the previous one.
-    for (const pod of watch
-      .pods()
-      .filter((p) => p.spec?.nodeName === name && !p.metadata?.deletionTimestamp)) {
-      const podName = pod.metadata?.name ?? '';
-      try {
-        await watch.api.createNamespacedPodEviction({
-          name: podName,
-          namespace: watch.namespace,
-          body: {
-            apiVersion: 'policy/v1',
-            kind: 'Eviction',
-            metadata: { name: podName, namespace: watch.namespace },
-          },
-        });
-        outcome.evicted.push(podName);
-      } catch (error) {
-        const failure = error as { code?: number; body?: string; message?: string };
-        // 429: a PodDisruptionBudget does not allow this disruption now
-        if (failure.code !== 429) throw error;
-        outcome.blocked.push({ pod: podName, reason: budgetReason(failure.body ?? failure.message ?? '') });
-      }
-    }
-    return outcome;
+    return drainNode(this.options.watch, this.kubeNode(node));
   }
 
   async uncordon(node: string): Promise<void> {
-    await this.cordon(this.kubeNode(node), false);
-  }
-
-  private async cordon(name: string, unschedulable: boolean): Promise<void> {
-    await this.options.watch.api.patchNode(
-      { name, body: { spec: { unschedulable } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
+    await setCordon(this.options.watch, this.kubeNode(node), false);
   }
 }
 
@@ -139,15 +105,4 @@ function startedSince(pod: V1Pod, since: number): boolean {
     const at = c.state?.running?.startedAt;
     return at !== undefined && new Date(at).getTime() >= since - 1_000;
   });
-}
-
-/** The API server's message for a refused eviction ("Cannot evict pod as it would violate ..."). */
-function budgetReason(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: string };
-    if (parsed.message) return parsed.message;
-  } catch {
-    // not JSON: the raw text is the reason
-  }
-  return body.slice(0, 300);
 }

@@ -24,9 +24,9 @@ import { startKindCluster } from './kind-cluster.js';
 import { KindComponent } from './kind-component.js';
 import { KindNodeFaults } from './kind-node-faults.js';
 import { planKindStack, statefulPodName } from './kind-plan.js';
-import { KindStack } from './kind-stack.js';
 import { ensureKindTools } from './kind-toolchain.js';
 import { ClusterWatch, podReady } from './kube/cluster-watch.js';
+import { KubeStack } from './kube/kube-stack.js';
 import { renderKustomization } from './kustomize-render.js';
 import { nodeImageWith } from './node-image-with.js';
 import { freePodSubnet } from './pod-subnet.js';
@@ -98,7 +98,15 @@ export class KindPlatform implements Platform {
     const apiKey = config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`;
     const adminToken = `adm-${randomBytes(16).toString('hex')}`;
     const name = clusterNameOf(runId);
-    const stack = new KindStack(runId, config, runDir, apiKey, adminToken, name, options.detached ?? false);
+    const stack = new KubeStack({
+      platform: 'kind',
+      runId,
+      config,
+      runDir,
+      apiKey,
+      adminToken,
+      detached: options.detached ?? false,
+    });
     stack.saveState();
     try {
       const hostPort = await freePort();

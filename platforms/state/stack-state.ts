@@ -21,6 +21,8 @@ export interface StackState {
   components: Array<{ role: Role; id: string; node: string; url?: string } & ProcessIdentity>;
   /** Helper processes that are not stack components (fault proxies). */
   helpers: Array<{ kind: string } & ProcessIdentity>;
+  /** A stack on an existing Kubernetes cluster: where its objects are (they carry the run's label). */
+  kube?: { kubeconfig: string; context: string; namespace: string };
 }
 
 const fileOf = (runId: string) => join(stateDir(), `${runId}.json`);

@@ -1,57 +1,78 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClusterConfig } from '../../core/config/cluster-config.js';
-import type { LinkFaults } from '../../core/network/link-faults.js';
-import { ComponentList } from '../../core/platform/component-list.js';
+import type { ClusterConfig } from '../../../core/config/cluster-config.js';
+import type { LinkFaults } from '../../../core/network/link-faults.js';
+import { ComponentList } from '../../../core/platform/component-list.js';
 import type {
   ComponentHandle,
   ComponentSelector,
+  NodeFaults,
   PlatformEvent,
   StackDescription,
   StackHandle,
-} from '../../core/platform/platform.js';
-import { identityOf } from '../../core/process/process-identity.js';
-import { removeStackState, saveStackState } from '../state/stack-state.js';
-import type { KindComponent } from './kind-component.js';
-import type { KindNodeFaults } from './kind-node-faults.js';
-import type { ClusterWatch } from './kube/cluster-watch.js';
+} from '../../../core/platform/platform.js';
+import { identityOf } from '../../../core/process/process-identity.js';
+import { removeStackState, type StackState, saveStackState } from '../../state/stack-state.js';
+import type { KindComponent } from '../kind-component.js';
+import type { ClusterWatch } from './cluster-watch.js';
 
 /** How long teardown gives the pods' logs to be copied into the run folder. */
 const LOG_SAVE_TIMEOUT_MS = 15_000;
 
+export interface KubeStackSetup {
+  platform: 'kind' | 'cluster';
+  runId: string;
+  config: ClusterConfig;
+  runDir: string;
+  apiKey: string;
+  adminToken: string;
+  detached: boolean;
+  /** Where the stack lives on an existing cluster, for `gauntlet down` after a crash (cluster platform). */
+  kube?: StackState['kube'];
+}
+
 /**
- * A stack on a kind cluster of its own: its components are pods in one namespace, the gateway is reached
- * through a NodePort published on 127.0.0.1, and everything else at its pod IP (the host routes to the
- * pod network). `down()` copies the pods' logs into the run folder, then deletes the whole cluster.
+ * A stack whose components are pods in one namespace: on a kind cluster of its own (the gateway through
+ * a NodePort published on 127.0.0.1, the host routing to every pod IP), or on an existing cluster (every
+ * address through a port-forward, `reachVia`). `down()` copies the pods' logs into the run folder, then
+ * runs the teardown steps the platform registered (delete the cluster, or the objects it applied).
  */
-export class KindStack implements StackHandle {
-  readonly platform = 'kind' as const;
+export class KubeStack implements StackHandle {
   readonly links: LinkFaults | undefined = undefined;
   gatewayUrl = '';
   private readonly all: KindComponent[] = [];
   private readonly teardown: Array<() => Promise<void>> = [];
   private stopped = false;
+  readonly platform: 'kind' | 'cluster';
+  readonly runId: string;
+  readonly config: ClusterConfig;
+  readonly runDir: string;
+  readonly apiKey: string;
+  readonly adminToken: string;
 
-  constructor(
-    readonly runId: string,
-    readonly config: ClusterConfig,
-    readonly runDir: string,
-    readonly apiKey: string,
-    readonly adminToken: string,
-    readonly clusterName: string,
-    private readonly detached: boolean,
-  ) {}
+  constructor(private readonly setup: KubeStackSetup) {
+    this.platform = setup.platform;
+    this.runId = setup.runId;
+    this.config = setup.config;
+    this.runDir = setup.runDir;
+    this.apiKey = setup.apiKey;
+    this.adminToken = setup.adminToken;
+  }
 
-  nodeFaults: KindNodeFaults | undefined;
+  /** Node faults, with the kube node name of a Gauntlet node (`gauntlet.dev/node` label). */
+  nodeFaults: (NodeFaults & { kubeNode(node: string): string }) | undefined;
   watch: ClusterWatch | undefined;
+  /** How the harness reaches a pod URL; unset where the host routes to the pod network (kind). */
+  reachVia: ((url: string) => Promise<string>) | undefined;
 
   /** Recorded before the cluster exists, so `gauntlet down` finds a cluster whose harness died. */
   saveState(): void {
     if (this.stopped) return;
     saveStackState({
       runId: this.runId,
-      platform: 'kind',
-      detached: this.detached,
+      platform: this.platform,
+      detached: this.setup.detached,
+      ...(this.setup.kube ? { kube: this.setup.kube } : {}),
       owner: identityOf(process.pid),
       createdAt: new Date().toISOString(),
       runDir: this.runDir,
@@ -94,7 +115,7 @@ export class KindStack implements StackHandle {
   describe(): StackDescription {
     return {
       runId: this.runId,
-      platform: 'kind',
+      platform: this.platform,
       gateway: this.gatewayUrl,
       apiKey: this.apiKey,
       runDir: this.runDir,
@@ -106,9 +127,9 @@ export class KindStack implements StackHandle {
     return (this.watch?.events ?? []).filter((e) => e.t >= fromMs && e.t <= toMs);
   }
 
-  /** The host routes to the pod network: every pod is reached at its own address. */
+  /** On kind the host routes to the pod network: every pod is reached at its own address. */
   async reach(url: string): Promise<string> {
-    return url;
+    return this.reachVia ? this.reachVia(url) : url;
   }
 
   async down(): Promise<void> {
@@ -118,7 +139,8 @@ export class KindStack implements StackHandle {
     const problems: string[] = [];
     for (const step of this.teardown) await step().catch((error: Error) => problems.push(error.message));
     removeStackState(this.runId);
-    if (problems.length > 0) throw new Error(`tearing down kind stack ${this.runId}: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(`tearing down ${this.platform} stack ${this.runId}: ${problems.join('; ')}`);
   }
 
   /** Nothing is lost: each pod's log goes to `logs/<id>.log` before the cluster is deleted. */
