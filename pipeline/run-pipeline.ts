@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertWithinBudget } from '../chaos/experiment/blast-budget.js';
 import { assertCapabilities } from '../chaos/experiment/check-capabilities.js';
+import { topologyOfPlan } from '../chaos/experiment/topology.js';
 import { needsNetworkProxies } from '../chaos/experiments/shipped-experiments.js';
 import type { ExperimentResult } from '../chaos/run-experiment.js';
 import { allowedCpus, planCpuSplit } from '../core/process/cpu-set.js';
@@ -42,6 +44,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const platform = options.target.platform?.platform;
   for (const part of options.parts)
     if (part.kind === 'faults' && platform) assertCapabilities(part.experiment, platform);
+  // On a cluster Gauntlet does not own, the operator's interlock: the target allowed, each fault in budget.
+  const faultParts = options.parts.flatMap((part) => (part.kind === 'faults' ? [part.experiment] : []));
+  const target = options.target.platform;
+  if (target?.platform.blastBudget && faultParts.length > 0) {
+    const budget = await target.platform.blastBudget();
+    const topology = topologyOfPlan(target.platform.plan(target.config));
+    for (const experiment of faultParts) assertWithinBudget(experiment, topology, budget);
+  }
   mkdirSync(options.outDir, { recursive: true });
   // A rerun into the same folder replaces the previous run's raw load files (its reports are rewritten too).
   rmSync(join(options.outDir, 'load'), { recursive: true, force: true });

@@ -1,4 +1,6 @@
 import { etcdMajority } from '../../core/cluster/etcd-quorum.js';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type { BlastBudget } from '../../core/platform/blast-budget.js';
 import type { Role } from '../../core/platform/roles.js';
 import { requiredCapabilities } from '../faults/fault-registry.js';
 import type { TargetIssue } from './blast-radius.js';
@@ -6,21 +8,7 @@ import type { Experiment, FaultSpec } from './experiment-schema.js';
 import { candidatesOf, scopeOf } from './resolve-targets.js';
 import type { Topology } from './topology.js';
 
-/**
- * How much of a cluster one fault may damage: the production interlock's limit (issue: real clusters).
- * The whole-role check (blast-radius.ts) stops outages; this stops large partial damage on a cluster that
- * serves users, and node loss there unless explicitly allowed.
- */
-export interface BlastBudget {
-  /** Largest share (0-1) of one role's replicas that one fault may act on. */
-  maxRoleShare: number;
-  /** Largest share (0-1) of the nodes that one node fault may act on (drain included). */
-  maxNodeShare: number;
-  /** Node kill and node freeze; without it a cluster allows cordon-and-drain only. */
-  allowNodeLoss: boolean;
-  /** Where the budget came from, named in every refusal ("allowlist ~/.gauntlet/…, context prod-a"). */
-  source: string;
-}
+export type { BlastBudget };
 
 const nodeLossCapabilities = new Set(['node-kill', 'node-freeze']);
 
@@ -102,6 +90,16 @@ function worstCaseHit(fault: FaultSpec, topology: Topology): WorstCase {
       return { nodes: 0, byRole };
     }
   }
+}
+
+/** Refuses, before anything starts, an experiment over the budget: every fault over it, and why. */
+export function assertWithinBudget(experiment: Experiment, topology: Topology, budget: BlastBudget): void {
+  const issues = budgetIssues(experiment, topology, budget);
+  if (issues.length === 0) return;
+  throw new UserFacingError(
+    `refused: experiment ${experiment.id} is over the blast budget of ${budget.source}:\n` +
+      issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n'),
+  );
 }
 
 function percent(share: number): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { budgetIssues } from '../../chaos/experiment/blast-budget.js';
 import { assertCapabilities } from '../../chaos/experiment/check-capabilities.js';
 import { describePlan } from '../../chaos/experiment/describe-plan.js';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
@@ -10,10 +11,12 @@ import { referenceMaxTokens } from '../../chaos/experiments/reference-steady-sta
 import { shippedExperiments } from '../../chaos/experiments/shipped-experiments.js';
 import { loadClusterConfig } from '../../core/config/load-cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import { exitCodes } from '../../core/exit-codes.js';
 import type { PlatformName } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { runChaos } from '../../pipeline/chaos/run-chaos.js';
 import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { type ClusterFlags, platformOptionsOf, withClusterFlags } from '../cluster-flags.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
 import {
   type ServerMetricsFlags,
@@ -22,7 +25,7 @@ import {
 } from '../server-metrics-flags.js';
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 
-interface ChaosFlags extends ServerMetricsFlags {
+interface ChaosFlags extends ServerMetricsFlags, ClusterFlags {
   platform: PlatformName;
   config?: string;
   out?: string;
@@ -42,7 +45,7 @@ export function findExperiment(nameOrFile: string, topology: Topology): Experime
 }
 
 export function registerChaos(program: Command): void {
-  withServerMetricsFlags(program.command('chaos'))
+  withClusterFlags(withServerMetricsFlags(program.command('chaos')))
     .description(
       'run a chaos experiment under load and judge each fault (detection, recovery, failed requests)',
     )
@@ -60,12 +63,22 @@ export function registerChaos(program: Command): void {
     .option('--out <dir>', 'folder for the reports (required unless --dry-run)')
     .action(async (name: string, flags: ChaosFlags) => {
       const config = loadClusterConfig(flags.config);
-      const platform = platformFor(flags.platform);
+      const platform = platformFor(flags.platform, platformOptionsOf(flags.platform, flags));
       const topology = topologyOfPlan(platform.plan(config));
       const experiment = findExperiment(name, topology);
       assertCapabilities(experiment, platform);
       if (flags.dryRun) {
-        process.stdout.write(`${describePlan(experiment, topology)}\n`);
+        // On an existing cluster the dry run also says what the interlock would refuse, and why.
+        const budget = platform.blastBudget ? await platform.blastBudget() : undefined;
+        const refusals = budget ? budgetIssues(experiment, topology, budget) : [];
+        const interlock = budget
+          ? refusals.length === 0
+            ? `Interlock: within the blast budget of ${budget.source}`
+            : `Interlock: REFUSED by the blast budget of ${budget.source}:\n${refusals.map((r) => `  ${r.path.join('.')}: ${r.message}`).join('\n')}`
+          : '';
+        process.stdout.write(`${describePlan(experiment, topology)}\n${interlock ? `${interlock}\n` : ''}`);
+        // A refused plan is an error as a real run would be: a CI step gating on the dry run sees it.
+        if (refusals.length > 0) process.exitCode = exitCodes.error;
         return;
       }
       if (!flags.out)

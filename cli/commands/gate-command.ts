@@ -9,6 +9,7 @@ import { suites } from '../../pipeline/gate/suites.js';
 import { availablePlatformList, parsePlatformName } from '../../platforms/platform-registry.js';
 import { appendGithubStepSummary } from '../../reports/render/github-step-summary.js';
 import { loadSloFile } from '../../reports/slo/load-slos.js';
+import { type ClusterFlags, withClusterFlags } from '../cluster-flags.js';
 import { withCpuSplitFlag } from '../cpu-split-flag.js';
 import { nonNegativeInt, positiveNumber } from '../option-parsers.js';
 import {
@@ -19,7 +20,7 @@ import {
 import { exitCodeFor, verdictSummary } from '../verdict-exit.js';
 import { defaultEndpointMix, defaultMaxTokens, resolveMix, resolveTarget } from './run-command.js';
 
-interface GateFlags extends ServerMetricsFlags {
+interface GateFlags extends ServerMetricsFlags, ClusterFlags {
   cpuSplit?: CpuSplitPolicy;
   platform?: PlatformName;
   config?: string;
@@ -36,7 +37,7 @@ interface GateFlags extends ServerMetricsFlags {
 }
 
 export function registerGate(program: Command): void {
-  withCpuSplitFlag(withServerMetricsFlags(program.command('gate')))
+  withClusterFlags(withCpuSplitFlag(withServerMetricsFlags(program.command('gate'))))
     .description(
       'run a release suite and write one combined report; exit 0 pass, 1 an SLO failed, 2 inconclusive, 3 error',
     )

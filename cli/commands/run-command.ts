@@ -16,6 +16,7 @@ import { runnableScenarios, type ScenarioName } from '../../runner/load/load-dri
 import { mainPhase, sizePhase } from '../../runner/load/plan-sizing.js';
 import { servesInfer } from '../../runner/probe/serves-infer.js';
 import { scenarioDefaults } from '../../scenarios/lib/scenario-plans.ts';
+import { type ClusterFlags, platformOptionsOf, withClusterFlags } from '../cluster-flags.js';
 import { withCpuSplitFlag } from '../cpu-split-flag.js';
 import { keyValue, nonNegativeInt, parseDurationS, positiveNumber } from '../option-parsers.js';
 import { type ReplayFlags, replayFromFlags, withReplayFlags } from '../replay-flags.js';
@@ -70,7 +71,7 @@ export function defaultDurationS(
 }
 export const defaultMaxTokens = 8;
 
-interface RunFlags extends ServerMetricsFlags, WorkloadFlags, ReplayFlags {
+interface RunFlags extends ServerMetricsFlags, WorkloadFlags, ReplayFlags, ClusterFlags {
   cpuSplit?: CpuSplitPolicy;
   platform?: PlatformName;
   config?: string;
@@ -95,7 +96,9 @@ function parseScenario(value: string): ScenarioName {
 }
 
 export function registerRun(program: Command): void {
-  withCpuSplitFlag(withReplayFlags(withWorkloadFlags(withServerMetricsFlags(program.command('run')))))
+  withClusterFlags(
+    withCpuSplitFlag(withReplayFlags(withWorkloadFlags(withServerMetricsFlags(program.command('run'))))),
+  )
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
     )
@@ -204,13 +207,15 @@ export function registerRun(program: Command): void {
     });
 }
 
-export function resolveTarget(flags: {
-  platform?: PlatformName;
-  config?: string;
-  target?: string;
-  apiKey?: string;
-  cpuSplit?: CpuSplitPolicy;
-}): RunTargetSpec {
+export function resolveTarget(
+  flags: ClusterFlags & {
+    platform?: PlatformName;
+    config?: string;
+    target?: string;
+    apiKey?: string;
+    cpuSplit?: CpuSplitPolicy;
+  },
+): RunTargetSpec {
   if (flags.platform && flags.target)
     throw new UserFacingError('give either --platform or --target, not both');
   if (flags.target) {
@@ -220,12 +225,13 @@ export function resolveTarget(flags: {
       throw new UserFacingError(
         "--cpu-split places a stack the run brings up; a --target's processes are not Gauntlet's",
       );
+    platformOptionsOf('local', flags); // the cluster flags need --platform cluster
     return { url: flags.target.replace(/\/+$/, ''), ...(flags.apiKey ? { apiKey: flags.apiKey } : {}) };
   }
   const platform = flags.platform ?? 'local';
   return {
     platform: {
-      platform: platformFor(platform),
+      platform: platformFor(platform, platformOptionsOf(platform, flags)),
       config: loadClusterConfig(flags.config),
       ...(flags.cpuSplit ? { cpuSplit: flags.cpuSplit } : {}),
     },

@@ -5,8 +5,9 @@ import { describeInstance } from '../../core/platform/component.js';
 import type { PlatformName, StackDescription } from '../../core/platform/platform.js';
 import { listenForInterrupt } from '../../core/process/interrupt.js';
 import { availablePlatformList, parsePlatformName, platformFor } from '../../platforms/platform-registry.js';
+import { type ClusterFlags, platformOptionsOf, withClusterFlags } from '../cluster-flags.js';
 
-interface UpFlags {
+interface UpFlags extends ClusterFlags {
   platform: PlatformName;
   config?: string;
   detach?: boolean;
@@ -14,8 +15,7 @@ interface UpFlags {
 }
 
 export function registerUp(program: Command): void {
-  program
-    .command('up')
+  withClusterFlags(program.command('up'))
     .description('bring the reference stack up; stays in the foreground until Ctrl-C unless --detach')
     .option('--platform <name>', `where to run it: ${availablePlatformList}`, parsePlatformName, 'local')
     .option('--config <file>', 'cluster config YAML (default: the documented default stack)')
@@ -29,7 +29,10 @@ export function registerUp(program: Command): void {
       const log = flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
       const interrupt = listenForInterrupt();
       try {
-        const stack = await platformFor(flags.platform).up(config, { detached: flags.detach ?? false, log });
+        const stack = await platformFor(flags.platform, platformOptionsOf(flags.platform, flags)).up(config, {
+          detached: flags.detach ?? false,
+          log,
+        });
         if (flags.detach) {
           print(stack.describe(), flags.json ?? false);
           return;

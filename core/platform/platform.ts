@@ -1,12 +1,14 @@
 import type { ClusterConfig } from '../config/cluster-config.js';
 import type { LinkFaults } from '../network/link-faults.js';
 import type { CpuSet } from '../process/cpu-set.js';
+import type { BlastBudget } from './blast-budget.js';
 import type { Capabilities } from './capabilities.js';
 import type { CleanupOptions, CleanupReport } from './cleanup.js';
 import type { ComponentHandle, ComponentInfo } from './component.js';
 import type { NodeFaults } from './node-faults.js';
 import type { StackPlan } from './stack-plan.js';
 
+export type { BlastBudget } from './blast-budget.js';
 export type { Capabilities, Capability, Support } from './capabilities.js';
 export type { CleanupOptions, CleanupReport } from './cleanup.js';
 export type {
@@ -36,6 +38,11 @@ export interface Platform {
    * platform's own records. `gauntlet down` calls it on every platform.
    */
   cleanup(options?: CleanupOptions): Promise<CleanupReport[]>;
+  /**
+   * Where faults need the operator's permission (an existing cluster): the budget it grants, after
+   * checking that the target may be touched at all (throws a UserFacingError refusal otherwise).
+   */
+  blastBudget?(): Promise<BlastBudget>;
 }
 
 export type PlatformName = 'local' | 'docker' | 'kind' | 'cluster';

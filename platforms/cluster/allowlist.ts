@@ -66,8 +66,11 @@ export interface AdmitInput {
 
 export type Admission = { ok: true; entry: AllowedContext } | { ok: false; reason: string };
 
-/** Gates (1) and (2): the context is listed (and the namespace, if the entry names some), and opted in. */
-export function admit(input: AdmitInput): Admission {
+/**
+ * Gate (1) alone, which needs no request to the cluster: the context is listed (and the namespace, if
+ * the entry names some).
+ */
+export function admitContext(input: Omit<AdmitInput, 'namespaceLabels'>): Admission {
   const { allowlist, file, context, namespace } = input;
   const entry = allowlist.contexts.find((c) => c.name === context);
   if (!entry) {
@@ -84,6 +87,14 @@ export function admit(input: AdmitInput): Admission {
       reason: `refused: namespace "${namespace}" is not among the namespaces ${file} allows on context "${context}" (${entry.namespaces.join(', ')})`,
     };
   }
+  return { ok: true, entry };
+}
+
+/** Gates (1) and (2): the context is listed (and the namespace, if the entry names some), and opted in. */
+export function admit(input: AdmitInput): Admission {
+  const listed = admitContext(input);
+  if (!listed.ok) return listed;
+  const { context, namespace } = input;
   if (input.namespaceLabels === undefined) {
     return {
       ok: false,
@@ -103,7 +114,7 @@ export function admit(input: AdmitInput): Admission {
         `to allow it: kubectl --context ${context} label namespace ${namespace} ${optInLabel.key}=${optInLabel.value}`,
     };
   }
-  return { ok: true, entry };
+  return listed;
 }
 
 /** The blast budget an admitted entry grants (chaos/experiment/blast-budget.ts). */

@@ -1,5 +1,5 @@
 import { type CleanupOptions, type CleanupReport, unrecordedRuns } from '../../core/platform/cleanup.js';
-import { isSameProcessAlive } from '../../core/process/process-identity.js';
+import { reasonToClean } from '../state/cleanup.js';
 import { loadStackStates, removeStackState } from '../state/stack-state.js';
 import { docker, dockerEngineStatus } from './docker-cli.js';
 import { leftByLabel, removeByLabel } from './stack/cleanup-by-label.js';
@@ -21,13 +21,7 @@ export async function cleanupDockerRuns(options: CleanupOptions = {}): Promise<C
   for (const state of states) {
     recorded.add(state.runId);
     if (options.runId && state.runId !== options.runId) continue;
-    const reason = state.detached
-      ? 'detached'
-      : !state.owner || !isSameProcessAlive(state.owner)
-        ? 'orphaned'
-        : requested
-          ? 'requested'
-          : undefined;
+    const reason = reasonToClean(state, requested);
     if (!reason) continue;
     const stopped = await leftByLabel(state.runId);
     await removeByLabel(state.runId);

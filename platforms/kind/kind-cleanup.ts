@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CleanupOptions, type CleanupReport, unrecordedRuns } from '../../core/platform/cleanup.js';
-import { isSameProcessAlive } from '../../core/process/process-identity.js';
 import { dockerEngineStatus } from '../docker/docker-cli.js';
+import { reasonToClean } from '../state/cleanup.js';
 import { loadStackStates, removeStackState } from '../state/stack-state.js';
 import { command } from './command.js';
 import { deleteKindCluster } from './kind-cluster.js';
@@ -38,13 +38,7 @@ export async function cleanupKindRuns(root: string, options: CleanupOptions = {}
     const name = clusterNameOf(state.runId);
     recorded.add(name);
     if (options.runId && state.runId !== options.runId) continue;
-    const reason = state.detached
-      ? 'detached'
-      : !state.owner || !isSameProcessAlive(state.owner)
-        ? 'orphaned'
-        : requested
-          ? 'requested'
-          : undefined;
+    const reason = reasonToClean(state, requested);
     if (!reason) continue;
     const there = existing.includes(name);
     if (there) await deleteKindCluster(kind, name);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { V1Pod } from '@kubernetes/client-node';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import { UserFacingError } from '../../core/errors/user-facing-error.js';
 import type {
@@ -21,16 +20,16 @@ import { runsDir } from '../state/gauntlet-home.js';
 import { kindCapabilities } from './kind-capabilities.js';
 import { cleanupKindRuns, clusterNameOf } from './kind-cleanup.js';
 import { startKindCluster } from './kind-cluster.js';
-import { KindComponent } from './kind-component.js';
 import { KindNodeFaults } from './kind-node-faults.js';
-import { planKindStack, statefulPodName } from './kind-plan.js';
+import { planKindStack } from './kind-plan.js';
 import { ensureKindTools } from './kind-toolchain.js';
-import { ClusterWatch, podReady } from './kube/cluster-watch.js';
+import { ClusterWatch } from './kube/cluster-watch.js';
 import { KubeStack } from './kube/kube-stack.js';
+import { attachStackPods } from './kube/stack-pods.js';
 import { renderKustomization } from './kustomize-render.js';
 import { nodeImageWith } from './node-image-with.js';
 import { freePodSubnet } from './pod-subnet.js';
-import { gatewayNodePort, servicePort, stackObjectsFor } from './stack-objects.js';
+import { gatewayNodePort, stackObjectsFor } from './stack-objects.js';
 
 export interface KindPlatformOptions {
   /** The Gauntlet project root (deploy/k8s, tools/kind, bin/setup); defaults to this package's. */
@@ -155,31 +154,7 @@ export class KindPlatform implements Platform {
         await watch.stop();
       });
 
-      const gateways = new GatewaySlots(watch);
-      stack.add(
-        planKindStack(config).components.map((planned) => {
-          const podName = statefulPodName(planned);
-          return new KindComponent(
-            {
-              role: planned.role,
-              id: planned.id,
-              node: planned.node,
-              port: planned.role === 'etcd' ? 2379 : servicePort,
-              pod: podName ? () => watch.pod(podName) : () => gateways.podOf(planned.id),
-            },
-            watch,
-            nodeFaults,
-            readyTimeoutMs,
-          );
-        }),
-      );
-      const expected = planKindStack(config).components.length;
-      await watch.until(`all ${expected} stack pods Ready`, readyTimeoutMs, () => {
-        const ready = stack
-          .components()
-          .filter((c) => c.url !== undefined && podReady(podOf(watch, c.instance)));
-        return ready.length === expected ? true : undefined;
-      });
+      const expected = await attachStackPods(stack, watch, nodeFaults, readyTimeoutMs);
       stack.gatewayUrl = `http://127.0.0.1:${hostPort}`;
       stack.saveState();
       await waitForRouting(stack, readyTimeoutMs);
@@ -196,44 +171,7 @@ export class KindPlatform implements Platform {
   }
 }
 
-function podOf(watch: ClusterWatch, instance: KindComponent['instance']): V1Pod | undefined {
-  return instance?.kind === 'pod' ? watch.pod(instance.pod) : undefined;
-}
-
-/**
- * Gateways are a Deployment: their pods have made-up names and a replacement gets a new one. Each
- * logical gateway id keeps its pod while it exists, and takes the oldest unclaimed one after that.
- */
-class GatewaySlots {
-  private readonly bound = new Map<string, string>();
-
-  constructor(private readonly watch: ClusterWatch) {}
-
-  podOf(id: string): V1Pod | undefined {
-    const current = this.bound.get(id);
-    const pod = current ? this.watch.pod(current) : undefined;
-    if (pod && !pod.metadata?.deletionTimestamp) return pod;
-    const claimed = new Set(
-      [...this.bound.entries()].filter(([slot]) => slot !== id).map(([, name]) => name),
-    );
-    const free = this.watch
-      .pods()
-      .filter(
-        (p) =>
-          p.metadata?.labels?.['gauntlet.dev/role'] === 'gateway' &&
-          !p.metadata.deletionTimestamp &&
-          !claimed.has(p.metadata.name ?? ''),
-      )
-      .sort((a, b) => time(a) - time(b))[0];
-    if (!free?.metadata?.name) return pod;
-    this.bound.set(id, free.metadata.name);
-    return free;
-  }
-}
-
-const time = (pod: V1Pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
-
-function newRunId(): string {
+export function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase();
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

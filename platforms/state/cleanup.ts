@@ -47,7 +47,8 @@ export async function cleanupStacks(options: CleanupOptions = {}): Promise<Clean
   return reports;
 }
 
-function reasonToClean(state: StackState, requested: boolean): CleanupReport['reason'] | undefined {
+/** Why `gauntlet down` removes a recorded stack, or undefined when its harness still runs it and nobody asked. */
+export function reasonToClean(state: StackState, requested: boolean): CleanupReport['reason'] | undefined {
   if (state.detached) return 'detached';
   if (!state.owner || !isSameProcessAlive(state.owner)) return 'orphaned';
   return requested ? 'requested' : undefined;

@@ -22,7 +22,7 @@ export interface StackState {
   /** Helper processes that are not stack components (fault proxies). */
   helpers: Array<{ kind: string } & ProcessIdentity>;
   /** A stack on an existing Kubernetes cluster: where its objects are (they carry the run's label). */
-  kube?: { kubeconfig: string; context: string; namespace: string };
+  kube?: { kubeconfig: string; context: string; namespace: string; stackImage: string };
 }
 
 const fileOf = (runId: string) => join(stateDir(), `${runId}.json`);

@@ -68,10 +68,11 @@ export class ClusterWatch implements AsyncDisposable {
     }
   }
 
-  /** Starts both informers; resolves once their first lists are in the cache. */
-  static async start(kubeconfigFile: string, namespace: string): Promise<ClusterWatch> {
+  /** Starts both informers (on `context`, else the file's current one); resolves once their first lists are in the cache. */
+  static async start(kubeconfigFile: string, namespace: string, context?: string): Promise<ClusterWatch> {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigFile);
+    if (context !== undefined) kubeConfig.setCurrentContext(context);
     const watch = new ClusterWatch(kubeConfig, namespace);
     await Promise.all([watch.podInformer.start(), watch.nodeInformer.start()]);
     return watch;

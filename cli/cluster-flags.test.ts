@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { platformOptionsOf } from './cluster-flags.js';
+
+describe('the cluster flags', () => {
+  it('become the cluster target with --platform cluster', () => {
+    expect(platformOptionsOf('cluster', { context: 'kind-x', namespace: 'team' })).toEqual({
+      cluster: {
+        context: 'kind-x',
+        namespace: 'team',
+        kubeconfig: undefined,
+        allowlist: undefined,
+        image: undefined,
+      },
+    });
+  });
+
+  it('are refused with any other platform, where they would be ignored', () => {
+    expect(platformOptionsOf('local', {})).toEqual({});
+    expect(() => platformOptionsOf('kind', { context: 'kind-x', allowlist: 'a.yaml' })).toThrow(
+      '--context, --allowlist: only with --platform cluster',
+    );
+  });
+});

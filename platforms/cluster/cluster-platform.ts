@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { UserFacingError } from '../../core/errors/user-facing-error.js';
+import type {
+  BlastBudget,
+  CleanupOptions,
+  CleanupReport,
+  Platform,
+  StackHandle,
+  StackPlan,
+  UpOptions,
+} from '../../core/platform/platform.js';
+import { waitForRouting } from '../../core/platform/wait-for-routing.js';
+import { projectRoot } from '../../core/project-root.js';
+import { ensureImages } from '../docker/images/ensure-images.js';
+import { command } from '../kind/command.js';
+import { planKindStack } from '../kind/kind-plan.js';
+import { newRunId } from '../kind/kind-platform.js';
+import { ClusterWatch } from '../kind/kube/cluster-watch.js';
+import { KubeStack } from '../kind/kube/kube-stack.js';
+import { attachStackPods } from '../kind/kube/stack-pods.js';
+import { renderKustomization } from '../kind/kustomize-render.js';
+import { servicePort, stackObjectsFor } from '../kind/stack-objects.js';
+import { runsDir } from '../state/gauntlet-home.js';
+import {
+  type AllowedContext,
+  admit,
+  admitContext,
+  allowlistPath,
+  budgetOf,
+  loadAllowlist,
+} from './allowlist.js';
+import { clusterCapabilities } from './cluster-capabilities.js';
+import { cleanupClusterRuns } from './cluster-cleanup.js';
+import { ClusterNodeFaults } from './cluster-node-faults.js';
+import { clusterObjectsFor, runLabel } from './cluster-objects.js';
+import { teardownClusterRun } from './cluster-teardown.js';
+import { findKubectl } from './find-kubectl.js';
+import { PortForwards } from './port-forwards.js';
+
+/** Where on an existing cluster: `--context`, `--namespace`, and the files that say it is allowed. */
+export interface ClusterTarget {
+  context?: string | undefined;
+  namespace?: string | undefined;
+  /** Default: the first file of $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string | undefined;
+  /** Default: $GAUNTLET_HOME/cluster-allowlist.yaml. */
+  allowlist?: string | undefined;
+  /** The stack image as the cluster's nodes can pull it; default: the local build's tag (already on the nodes). */
+  image?: string | undefined;
+}
+
+interface ResolvedTarget {
+  context: string;
+  namespace: string;
+  kubeconfig: string;
+  allowlistFile: string;
+}
+
+/**
+ * An existing Kubernetes cluster (the cluster issue): Gauntlet deploys the stack from the same manifests
+ * as kind into a namespace the operator created and opted in, on a context the operator's allowlist
+ * names, and removes exactly what it created afterwards (objects by the run's label, etcd's host folders);
+ * every address is reached through `kubectl port-forward` on 127.0.0.1, faults go through the API, and a
+ * fault over the allowlist's blast budget is refused before anything starts.
+ */
+export class ClusterPlatform implements Platform {
+  readonly name = 'cluster' as const;
+  readonly capabilities = clusterCapabilities;
+
+  constructor(
+    private readonly target: ClusterTarget = {},
+    private readonly root = projectRoot(),
+  ) {}
+
+  plan(config: ClusterConfig): StackPlan {
+    return planKindStack(config);
+  }
+
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport[]> {
+    return cleanupClusterRuns(this.root, options);
+  }
+
+  async blastBudget(): Promise<BlastBudget> {
+    const { entry, target } = await this.admitted();
+    return budgetOf(entry, target.allowlistFile);
+  }
+
+  async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
+    const log = options.log ?? (() => {});
+    const readyTimeoutMs = Math.max(options.readyTimeoutMs ?? 0, 180_000);
+    if (options.networkProxies) {
+      throw new UserFacingError(
+        'network faults (fault proxies on the links) are not available on the cluster platform',
+      );
+    }
+    const { target } = await this.admitted();
+    const kubectl = await findKubectl(this.root);
+    const stackImage =
+      this.target.image ?? (await ensureImages({ root: this.root, names: ['stack'], log })).stack?.tag ?? '';
+    if (!this.target.image) {
+      log(
+        `stack image ${stackImage}: the local build; the cluster's nodes must already have it (else pass --image)`,
+      );
+    }
+    const runId = newRunId();
+    const runDir = join(options.runsDir ?? runsDir(), runId);
+    mkdirSync(join(runDir, 'logs'), { recursive: true });
+    const apiKey = config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`;
+    const adminToken = `adm-${randomBytes(16).toString('hex')}`;
+    const record = {
+      runId,
+      kubectl,
+      kubeconfig: target.kubeconfig,
+      context: target.context,
+      namespace: target.namespace,
+      stackImage,
+    };
+    const stack = new KubeStack({
+      platform: 'cluster',
+      runId,
+      config,
+      runDir,
+      apiKey,
+      adminToken,
+      detached: options.detached ?? false,
+      kube: {
+        kubeconfig: target.kubeconfig,
+        context: target.context,
+        namespace: target.namespace,
+        stackImage,
+      },
+    });
+    // Recorded before anything is created: `gauntlet down` finds what a crashed harness applied.
+    stack.saveState();
+    const started = Date.now();
+    try {
+      const overlay = await renderKustomization(join(this.root, 'deploy', 'k8s', 'overlays', 'sim'), {
+        kubectl,
+      });
+      const objects = clusterObjectsFor(
+        stackObjectsFor(overlay, { config, stackImage, adminToken, apiKey }),
+        {
+          namespace: target.namespace,
+          runId,
+        },
+      );
+      writeFileSync(join(runDir, 'objects.json'), `${JSON.stringify(objects, null, 2)}\n`);
+      stack.onDown(async () => {
+        for (const line of await teardownClusterRun(record)) log(`removed ${line}`);
+      });
+      await command(kubectl, [...kubectlArgs(target), 'apply', '-f', '-'], {
+        timeoutMs: 120_000,
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+      });
+      log(
+        `applied ${objects.length} objects labelled ${runLabel}=${runId} in ${target.context}/${target.namespace}`,
+      );
+
+      const watch = await ClusterWatch.start(target.kubeconfig, target.namespace, target.context);
+      stack.watch = watch;
+      const nodeFaults = new ClusterNodeFaults(watch);
+      stack.nodeFaults = nodeFaults;
+      const forwards = new PortForwards({
+        kubectl,
+        kubectlArgs: kubectlArgs(target),
+        logDir: join(runDir, 'logs'),
+      });
+      stack.onDown(async () => {
+        // A drain this run left in place is undone before the objects go; nothing else is uncordoned.
+        try {
+          await nodeFaults.undoDrains();
+        } finally {
+          await forwards.close();
+          await watch.stop();
+        }
+      });
+      stack.reachVia = async (url) => {
+        const address = new URL(url);
+        const pod = watch.pods().find((p) => p.status?.podIP === address.hostname)?.metadata?.name;
+        if (!pod) return url;
+        return forwards.open(`pod/${pod}`, Number(address.port));
+      };
+
+      const expected = await attachStackPods(stack, watch, nodeFaults, readyTimeoutMs);
+      stack.gatewayUrl = await forwards.open('service/gateway', servicePort);
+      stack.saveState();
+      await waitForRouting(stack, readyTimeoutMs);
+      writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
+      log(
+        `cluster stack ready in ${Date.now() - started} ms: ${expected} pods in ${target.context}/${target.namespace}, gateway ${stack.gatewayUrl} (port-forward)`,
+      );
+      return stack;
+    } catch (error) {
+      await stack.down().catch((cleanup: Error) => log(`cleanup after a failed start: ${cleanup.message}`));
+      throw error;
+    }
+  }
+
+  private admission: Promise<{ target: ResolvedTarget; entry: AllowedContext }> | undefined;
+
+  /** The interlock's first gates, once per platform: a known context on the allowlist, an opted-in namespace. */
+  private admitted() {
+    this.admission ??= this.admit();
+    return this.admission;
+  }
+
+  private async admit(): Promise<{ target: ResolvedTarget; entry: AllowedContext }> {
+    const { context, namespace } = this.target;
+    if (!context || !namespace) {
+      throw new UserFacingError(
+        '--platform cluster needs --context NAME (a context of your kubeconfig) and --namespace N (one you created and labelled; see README: Platforms, cluster)',
+      );
+    }
+    const kubeconfig = this.target.kubeconfig ?? defaultKubeconfig();
+    if (!existsSync(kubeconfig)) throw new UserFacingError(`--kubeconfig: no file at ${kubeconfig}`);
+    const kubeConfig = new KubeConfig();
+    try {
+      kubeConfig.loadFromFile(kubeconfig);
+    } catch (error) {
+      throw new UserFacingError(`--kubeconfig ${kubeconfig}: not a kubeconfig (${(error as Error).message})`);
+    }
+    const contexts = kubeConfig.getContexts().map((c) => c.name);
+    if (!contexts.includes(context)) {
+      throw new UserFacingError(
+        `--context: ${kubeconfig} has no context "${context}" (it has: ${contexts.join(', ') || 'none'})`,
+      );
+    }
+    const allowlistFile = allowlistPath(this.target.allowlist);
+    const allowlist = loadAllowlist(allowlistFile, context);
+    // The allowlist is read before the cluster is touched at all: a context not listed gets no request.
+    const listed = admitContext({ allowlist, file: allowlistFile, context, namespace });
+    if (!listed.ok) throw new UserFacingError(listed.reason);
+    kubeConfig.setCurrentContext(context);
+    const labels = await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNamespace({ name: namespace })
+      .then(
+        (ns) => ns.metadata?.labels ?? {},
+        (error: { code?: number; message?: string }) => {
+          if (error.code === 404) return undefined;
+          throw new UserFacingError(
+            `cannot read namespace ${namespace} on context ${context}: ${error.message ?? String(error)}`,
+          );
+        },
+      );
+    const admission = admit({ allowlist, file: allowlistFile, context, namespace, namespaceLabels: labels });
+    if (!admission.ok) throw new UserFacingError(admission.reason);
+    return { target: { context, namespace, kubeconfig, allowlistFile }, entry: admission.entry };
+  }
+}
+
+function kubectlArgs(target: ResolvedTarget): string[] {
+  return ['--kubeconfig', target.kubeconfig, '--context', target.context, '--namespace', target.namespace];
+}
+
+function defaultKubeconfig(): string {
+  const fromEnv = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
+  return fromEnv ?? join(homedir(), '.kube', 'config');
+}
