@@ -20,4 +20,12 @@ describe('the cluster flags', () => {
       '--context, --allowlist: only with --platform cluster',
     );
   });
+
+  it('keep the attach flags to --attach', () => {
+    expect(() =>
+      platformOptionsOf('cluster', { context: 'c', selector: { worker: { app: 'vllm' } } }),
+    ).toThrow('--selector: only with --attach');
+    expect(() => platformOptionsOf('cluster', { attach: true, image: 'x' })).toThrow('an attached stack');
+    expect(platformOptionsOf('cluster', { attach: true, apiKey: 'k' }).cluster?.apiKey).toBe('k');
+  });
 });

@@ -1,6 +1,12 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { UserFacingError } from '../core/errors/user-facing-error.js';
 import type { PlatformName } from '../core/platform/platform.js';
+import {
+  type AttachRole,
+  attachRoles,
+  type LabelSelector,
+  parseLabelSelector,
+} from '../platforms/cluster/discover-components.js';
 import type { PlatformOptions } from '../platforms/platform-registry.js';
 
 export interface ClusterFlags {
@@ -9,11 +15,52 @@ export interface ClusterFlags {
   kubeconfig?: string;
   allowlist?: string;
   image?: string;
+  attach?: boolean;
+  selector?: Partial<Record<AttachRole, LabelSelector>>;
+  apiKey?: string;
+  adminToken?: string;
+  gatewayService?: string;
 }
 
-/** Where on an existing cluster, for the commands that bring a stack up (up, run, gate, chaos). */
-export function withClusterFlags(command: Command): Command {
-  return command
+const clusterOnly = [
+  'context',
+  'namespace',
+  'kubeconfig',
+  'allowlist',
+  'image',
+  'attach',
+  'selector',
+  'adminToken',
+  'gatewayService',
+] as const;
+const attachOnly = ['selector', 'adminToken', 'gatewayService'] as const;
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** `--selector ROLE=SELECTOR`, repeatable: one label selector per role. */
+function parseSelectorFlag(
+  value: string,
+  previous: Partial<Record<AttachRole, LabelSelector>> = {},
+): Partial<Record<AttachRole, LabelSelector>> {
+  const at = value.indexOf('=');
+  const role = value.slice(0, at) as AttachRole;
+  if (at < 0 || !attachRoles.includes(role)) {
+    throw new InvalidArgumentError(
+      `ROLE=KEY=VALUE[,KEY=VALUE], ROLE one of ${attachRoles.join(', ')} (got "${value}")`,
+    );
+  }
+  try {
+    return { ...previous, [role]: parseLabelSelector(value.slice(at + 1)) };
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/**
+ * Where on an existing cluster, for the commands that bring a stack up (up, run, gate, chaos). `apiKey`:
+ * also add `--api-key` (run and gate have it already, for --target).
+ */
+export function withClusterFlags(command: Command, options: { apiKey: boolean }): Command {
+  command
     .option(
       '--context <name>',
       '--platform cluster: the kubeconfig context (it must be in the cluster allowlist)',
@@ -30,19 +77,44 @@ export function withClusterFlags(command: Command): Command {
       '--allowlist <file>',
       '--platform cluster: the allowlist (default: $GAUNTLET_HOME/cluster-allowlist.yaml)',
     )
-    .option('--image <ref>', "--platform cluster: the stack image as the cluster's nodes pull it");
+    .option('--image <ref>', "--platform cluster: the stack image as the cluster's nodes pull it")
+    .option(
+      '--attach',
+      '--platform cluster: use the stack already in the namespace; create and delete nothing',
+    )
+    .option(
+      '--selector <role=selector>',
+      '--attach: the pods of a role, e.g. worker=app=vllm (repeatable; default gauntlet.dev/role=ROLE)',
+      parseSelectorFlag,
+    )
+    .option(
+      '--admin-token <token>',
+      "--attach: the workers' admin token (default: from the gauntlet-secrets Secret)",
+    )
+    .option('--gateway-service <name>', "--attach: the gateway's Service (default: gateway)");
+  if (options.apiKey) {
+    command.option(
+      '--api-key <key>',
+      "--attach: the gateway's API key (default: from the gauntlet-secrets Secret)",
+    );
+  }
+  return command;
 }
 
 /** The cluster target of the flags; refuses them with any other platform, where they would be ignored. */
 export function platformOptionsOf(platform: PlatformName, flags: ClusterFlags): PlatformOptions {
-  const given = (['context', 'namespace', 'kubeconfig', 'allowlist', 'image'] as const).filter(
-    (name) => flags[name] !== undefined,
-  );
+  const given = clusterOnly.filter((name) => flags[name] !== undefined);
   if (platform !== 'cluster') {
     if (given.length > 0)
-      throw new UserFacingError(`${given.map((g) => `--${g}`).join(', ')}: only with --platform cluster`);
+      throw new UserFacingError(`${given.map(flagName).join(', ')}: only with --platform cluster`);
     return {};
   }
+  const attachFlags = attachOnly.filter((name) => flags[name] !== undefined);
+  if (!flags.attach && attachFlags.length > 0) {
+    throw new UserFacingError(`${attachFlags.map(flagName).join(', ')}: only with --attach`);
+  }
+  if (flags.attach && flags.image)
+    throw new UserFacingError('--image: an attached stack is not deployed by Gauntlet');
   return {
     cluster: {
       context: flags.context,
@@ -50,6 +122,11 @@ export function platformOptionsOf(platform: PlatformName, flags: ClusterFlags): 
       kubeconfig: flags.kubeconfig,
       allowlist: flags.allowlist,
       image: flags.image,
+      attach: flags.attach,
+      selectors: flags.selector,
+      apiKey: flags.attach ? flags.apiKey : undefined,
+      adminToken: flags.adminToken,
+      gatewayService: flags.gatewayService,
     },
   };
 }

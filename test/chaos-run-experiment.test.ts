@@ -256,6 +256,30 @@ describe('runExperiment (real processes, a stand-in load)', () => {
     expect(result.verdict).toBe('fail');
   });
 
+  it("aborts when the platform's kill switch is pulled: stops the load, rolls the fault back", async () => {
+    const load = new FakeLoad(stack);
+    // The kill switch is the platform's (the cluster platform's ConfigMap or file); pulled while the fault
+    // is in force (node-a's worker down), so the abort has a fault to roll back.
+    const switched: StackHandle = Object.create(stack, {
+      killSwitch: {
+        value: () =>
+          stack.component('node-a-gpu0').isRunning()
+            ? undefined
+            : 'ConfigMap gauntlet-kill-switch (stop now)',
+      },
+    });
+    const result = await runExperiment(experiment(), { ...options(load, 'kill-switch'), stack: switched });
+    expect(result.status).toBe('aborted');
+    expect(result.abort?.message).toBe('kill switch pulled: ConfigMap gauntlet-kill-switch (stop now)');
+    expect(load.stopped).toBe(1);
+    expect(result.journal.faults[0]?.injectedAt).toBeLessThan(result.abort?.at ?? 0);
+    expect(result.journal.faults[0]?.revertedAt).toBeGreaterThanOrEqual(
+      result.abort?.at ?? Number.POSITIVE_INFINITY,
+    );
+    expect(stack.component('node-a-gpu0').isRunning()).toBe(true);
+    expect(result.audit).toEqual([]);
+  });
+
   it('still runs every sweep when the load cannot start', async () => {
     await stack.component('batcher-0').kill('SIGKILL');
     const broken: LoadStarter = {

@@ -18,6 +18,7 @@ import { ensureKindTools } from '../platforms/kind/kind-toolchain.js';
 import { nodeImageWith } from '../platforms/kind/node-image-with.js';
 import { freePodSubnet } from '../platforms/kind/pod-subnet.js';
 import { runCli } from './support/cli.js';
+import { completion } from './support/completion.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
@@ -144,30 +145,74 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     ]);
     expect(labelled?.trim().split('\n')).toHaveLength(stack.components().length);
 
-    const experiment: Experiment = shortenedExperiment(shippedExperiment('worker-kill'), {
-      windowS: 5,
-      latencyBoundMs: 10_000,
-      rate: 20,
-      durationS: 24,
-      faultAt: 7,
-      faultDurationS: 8,
-    });
-    const result = await runExperiment(experiment, {
-      stack,
-      load: new FetchLoad({ model: stack.config.model_name }),
-      outDir: join(stack.runDir, 'chaos', 'worker-kill'),
-    });
-    const fault = result.faults[0];
-    const summary = JSON.stringify({
-      status: result.status,
-      reasons: result.reasons,
-      fault: { ...fault, windows: undefined },
-    });
-    expect(result.status, summary).toBe('completed');
-    expect(fault?.detection, summary).toBe('detected');
-    expect(fault?.failedTotal, summary).toBe(0);
-    expect(result.audit, summary).toEqual([]);
-    expect(result.verdict, summary).not.toBe('fail');
+    await expectWorkerKillHeld(stack);
+  }, 600_000);
+
+  it('--attach runs an experiment against a stack it did not deploy and leaves it as it found it', async () => {
+    const deployed = stack as StackHandle;
+    const objects = () =>
+      cluster?.kubectl([
+        'get',
+        'statefulsets,deployments,services,pdb,configmaps,secrets',
+        '-n',
+        namespace,
+        '-o',
+        'name',
+      ]);
+    const before = await objects();
+    const attached = await new ClusterPlatform({
+      context,
+      namespace,
+      kubeconfig: cluster?.kubeconfig,
+      allowlist,
+      attach: true,
+    }).up(parseClusterConfig('', 'cluster.yaml'));
+    try {
+      // Found by the reference labels; workers under the ids they register with (their /v1/status), the
+      // gateway by slot.
+      const ids = attached.components().map((c) => c.id);
+      expect(ids).toEqual(
+        expect.arrayContaining(['etcd-0', 'batcher-0', 'node-a-gpu0', 'node-b-gpu1', 'gateway-0']),
+      );
+      expect(ids).toHaveLength(deployed.components().length);
+      expect(attached.gatewayUrl).not.toBe(deployed.gatewayUrl);
+      await expectWorkerKillHeld(attached);
+      // The operator's kill switch: a ConfigMap in the namespace aborts the next experiment at its first tick.
+      await cluster?.kubectl([
+        'create',
+        'configmap',
+        'gauntlet-kill-switch',
+        '-n',
+        namespace,
+        '--from-literal=reason=incident 42',
+      ]);
+      const stopped = await runExperiment(shortWorkerKill(), {
+        stack: attached,
+        load: new FetchLoad({ model: attached.config.model_name }),
+        outDir: join(attached.runDir, 'chaos', 'kill-switch'),
+      });
+      await cluster?.kubectl(['delete', 'configmap', 'gauntlet-kill-switch', '-n', namespace]);
+      expect(stopped.status).toBe('aborted');
+      expect(stopped.abort?.message).toBe(
+        `kill switch pulled: ConfigMap gauntlet-kill-switch in namespace ${namespace} (incident 42)`,
+      );
+      expect(stopped.audit).toEqual([]);
+    } finally {
+      await attached.down();
+    }
+    // Nothing created, nothing deleted; the killed worker's pod is back and Ready.
+    expect(await objects()).toBe(before);
+    await cluster?.kubectl([
+      'wait',
+      '--for=condition=Ready',
+      'pods',
+      '-n',
+      namespace,
+      '-l',
+      `${runLabel}=${deployed.runId}`,
+      '--timeout=120s',
+    ]);
+    expect(await completion(deployed)).toBe(200);
   }, 600_000);
 
   it('down removes exactly what the run created: its objects, its etcd folders, its port-forwards', async () => {
@@ -203,3 +248,34 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     expect(await sh('pgrep', ['-f', 'port-forward']).catch(() => '')).toBe('');
   }, 300_000);
 });
+
+/** worker-kill, shortened as on kind (5 s windows, an 8 s fault, 20 req/s, latency bound 10 s for the shared host). */
+function shortWorkerKill(): Experiment {
+  return shortenedExperiment(shippedExperiment('worker-kill'), {
+    windowS: 5,
+    latencyBoundMs: 10_000,
+    rate: 20,
+    durationS: 24,
+    faultAt: 7,
+    faultDurationS: 8,
+  });
+}
+
+async function expectWorkerKillHeld(stack: StackHandle): Promise<void> {
+  const result = await runExperiment(shortWorkerKill(), {
+    stack,
+    load: new FetchLoad({ model: stack.config.model_name }),
+    outDir: join(stack.runDir, 'chaos', 'worker-kill'),
+  });
+  const fault = result.faults[0];
+  const summary = JSON.stringify({
+    status: result.status,
+    reasons: result.reasons,
+    fault: { ...fault, windows: undefined },
+  });
+  expect(result.status, summary).toBe('completed');
+  expect(fault?.detection, summary).toBe('detected');
+  expect(fault?.failedTotal, summary).toBe(0);
+  expect(result.audit, summary).toEqual([]);
+  expect(result.verdict, summary).not.toBe('fail');
+}

@@ -14,6 +14,7 @@ import type { StackHandle } from '../core/platform/platform.js';
 import { command } from '../platforms/kind/command.js';
 import { KindPlatform } from '../platforms/kind/kind-platform.js';
 import { renderKustomization } from '../platforms/kind/kustomize-render.js';
+import { completion } from './support/completion.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
@@ -38,17 +39,6 @@ const shortened = (experiment: Experiment): Experiment =>
     faultAt: 7,
     faultDurationS: 8,
   });
-
-async function completion(stack: StackHandle): Promise<number> {
-  const response = await fetch(`${stack.gatewayUrl}/v1/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: stack.config.model_name, prompt: 'hello kind', max_tokens: 4 }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await response.text();
-  return response.status;
-}
 
 describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let stack: StackHandle | undefined;

@@ -82,9 +82,10 @@ function revertDue(plan: RunPlan, run: RunRecord, elapsed: number): void {
 
 function checkAbortRules(plan: RunPlan, run: RunRecord, now: number): 'aborted' | 'ok' {
   run.recent = run.recent.filter((r) => endOf(r) >= now - plan.maxAbortWindowMs - 5_000);
-  const tripped = plan.experiment.abort
-    .map((rule) => checkAbort(rule, run.recent, now))
-    .find((c) => c.triggered);
+  const pulled = plan.stack.killSwitch?.();
+  const tripped = pulled
+    ? { message: `kill switch pulled: ${pulled}` }
+    : plan.experiment.abort.map((rule) => checkAbort(rule, run.recent, now)).find((c) => c.triggered);
   if (!tripped) return 'ok';
   run.status = 'aborted';
   run.abort = { at: now, message: tripped.message };

@@ -45,7 +45,7 @@ export function findExperiment(nameOrFile: string, topology: Topology): Experime
 }
 
 export function registerChaos(program: Command): void {
-  withClusterFlags(withServerMetricsFlags(program.command('chaos')))
+  withClusterFlags(withServerMetricsFlags(program.command('chaos')), { apiKey: true })
     .description(
       'run a chaos experiment under load and judge each fault (detection, recovery, failed requests)',
     )

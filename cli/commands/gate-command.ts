@@ -37,14 +37,14 @@ interface GateFlags extends ServerMetricsFlags, ClusterFlags {
 }
 
 export function registerGate(program: Command): void {
-  withClusterFlags(withCpuSplitFlag(withServerMetricsFlags(program.command('gate'))))
+  withClusterFlags(withCpuSplitFlag(withServerMetricsFlags(program.command('gate'))), { apiKey: false })
     .description(
       'run a release suite and write one combined report; exit 0 pass, 1 an SLO failed, 2 inconclusive, 3 error',
     )
     .option('--platform <name>', `bring a stack up here: ${availablePlatformList}`, parsePlatformName)
     .option('--config <file>', 'cluster config YAML for --platform')
     .option('--target <url>', 'gate a stack that is already up instead')
-    .option('--api-key <key>', 'bearer key for --target')
+    .option('--api-key <key>', 'bearer key for --target, or for --platform cluster --attach')
     .option('--suite <name>', `one of ${Object.keys(suites).join(', ')}`, 'release')
     // 25 req/s: its 5x spike (125 req/s) stays inside the reference stack's modelled capacity for the
     // default prompts (~150 req/s), so the spike tests the queue, not an overload that never drains.

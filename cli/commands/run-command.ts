@@ -98,6 +98,7 @@ function parseScenario(value: string): ScenarioName {
 export function registerRun(program: Command): void {
   withClusterFlags(
     withCpuSplitFlag(withReplayFlags(withWorkloadFlags(withServerMetricsFlags(program.command('run'))))),
+    { apiKey: false },
   )
     .description(
       'run a k6 scenario against a stack, judge the SLOs, write run.json, junit.xml, summary.md, report.html',
@@ -110,7 +111,7 @@ export function registerRun(program: Command): void {
     )
     .option('--config <file>', 'cluster config YAML for --platform')
     .option('--target <url>', 'load a stack that is already up instead (any OpenAI-compatible endpoint)')
-    .option('--api-key <key>', 'bearer key for --target')
+    .option('--api-key <key>', 'bearer key for --target, or for --platform cluster --attach')
     .option(
       '--rps <n>',
       "base request rate per second (default: the scenario's)",

@@ -15,7 +15,7 @@ interface UpFlags extends ClusterFlags {
 }
 
 export function registerUp(program: Command): void {
-  withClusterFlags(program.command('up'))
+  withClusterFlags(program.command('up'), { apiKey: true })
     .description('bring the reference stack up; stays in the foreground until Ctrl-C unless --detach')
     .option('--platform <name>', `where to run it: ${availablePlatformList}`, parsePlatformName, 'local')
     .option('--config <file>', 'cluster config YAML (default: the documented default stack)')

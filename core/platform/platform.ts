@@ -105,6 +105,11 @@ export interface StackHandle extends AsyncDisposable {
    * beside each fault's samples. Undefined where the platform has no such view.
    */
   platformEvents?(fromMs: number, toMs: number): PlatformEvent[];
+  /**
+   * Where the operator can stop experiments from outside (the cluster platform's ConfigMap or file): why it
+   * is pulled, else undefined. Chaos checks it every tick and aborts, rolling every fault back.
+   */
+  killSwitch?(): string | undefined;
   components(selector?: ComponentSelector): ComponentHandle[];
   component(id: string): ComponentHandle;
   nodes(): string[];

@@ -22,11 +22,10 @@ export async function cleanupClusterRuns(
     if (!kube || (options.runId && state.runId !== options.runId)) continue;
     const reason = reasonToClean(state, requested);
     if (!reason) continue;
-    const stopped = await teardownClusterRun({
-      runId: state.runId,
-      kubectl: await findKubectl(root),
-      ...kube,
-    });
+    // An attached run created nothing on the cluster (its port-forwards died with its harness).
+    const stopped = kube.attached
+      ? []
+      : await teardownClusterRun({ runId: state.runId, kubectl: await findKubectl(root), ...kube });
     removeStackState(state.runId);
     reports.push({ runId: state.runId, platform: 'cluster', stopped, reason });
   }

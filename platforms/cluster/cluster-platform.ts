@@ -18,14 +18,15 @@ import { waitForRouting } from '../../core/platform/wait-for-routing.js';
 import { projectRoot } from '../../core/project-root.js';
 import { ensureImages } from '../docker/images/ensure-images.js';
 import { command } from '../kind/command.js';
+import { KindComponent } from '../kind/kind-component.js';
 import { planKindStack } from '../kind/kind-plan.js';
 import { newRunId } from '../kind/kind-platform.js';
-import { ClusterWatch } from '../kind/kube/cluster-watch.js';
+import { ClusterWatch, podReady } from '../kind/kube/cluster-watch.js';
 import { KubeStack } from '../kind/kube/kube-stack.js';
-import { attachStackPods } from '../kind/kube/stack-pods.js';
+import { attachStackPods, PodSlots } from '../kind/kube/stack-pods.js';
 import { renderKustomization } from '../kind/kustomize-render.js';
 import { servicePort, stackObjectsFor } from '../kind/stack-objects.js';
-import { runsDir } from '../state/gauntlet-home.js';
+import { gauntletHome, runsDir } from '../state/gauntlet-home.js';
 import {
   type AllowedContext,
   admit,
@@ -39,7 +40,16 @@ import { cleanupClusterRuns } from './cluster-cleanup.js';
 import { ClusterNodeFaults } from './cluster-node-faults.js';
 import { clusterObjectsFor, runLabel } from './cluster-objects.js';
 import { teardownClusterRun } from './cluster-teardown.js';
+import {
+  type AttachRole,
+  attachRoles,
+  defaultSelector,
+  discoverComponents,
+  type LabelSelector,
+  podMatches,
+} from './discover-components.js';
 import { findKubectl } from './find-kubectl.js';
+import { KillSwitch } from './kill-switch.js';
 import { PortForwards } from './port-forwards.js';
 
 /** Where on an existing cluster: `--context`, `--namespace`, and the files that say it is allowed. */
@@ -52,6 +62,16 @@ export interface ClusterTarget {
   allowlist?: string | undefined;
   /** The stack image as the cluster's nodes can pull it; default: the local build's tag (already on the nodes). */
   image?: string | undefined;
+  /** Use a stack already deployed in the namespace (found by `selectors`); create and delete nothing. */
+  attach?: boolean | undefined;
+  /** --attach: the pods of each role (default `gauntlet.dev/role=<role>`). */
+  selectors?: Partial<Record<AttachRole, LabelSelector>> | undefined;
+  /** --attach: the gateway's API key and the workers' admin token, else read from the namespace's
+   *  `gauntlet-secrets*` Secret (keys `api-key`, `admin-token`) as the reference manifests make it. */
+  apiKey?: string | undefined;
+  adminToken?: string | undefined;
+  /** --attach: the gateway Service (default `gateway`). */
+  gatewayService?: string | undefined;
 }
 
 interface ResolvedTarget {
@@ -100,6 +120,7 @@ export class ClusterPlatform implements Platform {
     }
     const { target } = await this.admitted();
     const kubectl = await findKubectl(this.root);
+    if (this.target.attach) return this.attach(config, target, kubectl, options, readyTimeoutMs);
     const stackImage =
       this.target.image ?? (await ensureImages({ root: this.root, names: ['stack'], log })).stack?.tag ?? '';
     if (!this.target.image) {
@@ -162,29 +183,7 @@ export class ClusterPlatform implements Platform {
       );
 
       const watch = await ClusterWatch.start(target.kubeconfig, target.namespace, target.context);
-      stack.watch = watch;
-      const nodeFaults = new ClusterNodeFaults(watch);
-      stack.nodeFaults = nodeFaults;
-      const forwards = new PortForwards({
-        kubectl,
-        kubectlArgs: kubectlArgs(target),
-        logDir: join(runDir, 'logs'),
-      });
-      stack.onDown(async () => {
-        // A drain this run left in place is undone before the objects go; nothing else is uncordoned.
-        try {
-          await nodeFaults.undoDrains();
-        } finally {
-          await forwards.close();
-          await watch.stop();
-        }
-      });
-      stack.reachVia = async (url) => {
-        const address = new URL(url);
-        const pod = watch.pods().find((p) => p.status?.podIP === address.hostname)?.metadata?.name;
-        if (!pod) return url;
-        return forwards.open(`pod/${pod}`, Number(address.port));
-      };
+      const { nodeFaults, forwards } = await wireStack(stack, watch, target, kubectl);
 
       const expected = await attachStackPods(stack, watch, nodeFaults, readyTimeoutMs);
       stack.gatewayUrl = await forwards.open('service/gateway', servicePort);
@@ -197,6 +196,106 @@ export class ClusterPlatform implements Platform {
       return stack;
     } catch (error) {
       await stack.down().catch((cleanup: Error) => log(`cleanup after a failed start: ${cleanup.message}`));
+      throw error;
+    }
+  }
+
+  /**
+   * `--attach`: a stack Gauntlet did not deploy. Its pods are found by selector, its gateway Service is
+   * reached through a port-forward, faults go through the API as on a deployed stack; teardown stops the
+   * port-forwards and the watch and undoes its own drains, and touches nothing else.
+   */
+  private async attach(
+    config: ClusterConfig,
+    target: ResolvedTarget,
+    kubectl: string,
+    options: UpOptions,
+    readyTimeoutMs: number,
+  ): Promise<StackHandle> {
+    const log = options.log ?? (() => {});
+    const watch = await ClusterWatch.start(target.kubeconfig, target.namespace, target.context);
+    let stack: KubeStack | undefined;
+    try {
+      const selectors = Object.fromEntries(
+        attachRoles.map((role) => [role, this.target.selectors?.[role] ?? defaultSelector(role)]),
+      ) as Record<AttachRole, LabelSelector>;
+      const found = discoverComponents(watch.pods(), watch.nodes(), selectors, target.namespace);
+      if (found.problems.length > 0) throw new UserFacingError(`--attach: ${found.problems.join('; ')}`);
+      const secrets = await stackSecrets(watch, target.namespace);
+      const apiKey = this.target.apiKey ?? secrets['api-key'];
+      if (!apiKey) {
+        throw new UserFacingError(
+          `--attach: no API key for the gateway; give --api-key (no gauntlet-secrets* Secret with an api-key in ${target.namespace})`,
+        );
+      }
+      const runId = newRunId();
+      const runDir = join(options.runsDir ?? runsDir(), runId);
+      mkdirSync(join(runDir, 'logs'), { recursive: true });
+      stack = new KubeStack({
+        platform: 'cluster',
+        runId,
+        config,
+        runDir,
+        apiKey,
+        adminToken: this.target.adminToken ?? secrets['admin-token'] ?? '',
+        detached: options.detached ?? false,
+        kube: {
+          kubeconfig: target.kubeconfig,
+          context: target.context,
+          namespace: target.namespace,
+          stackImage: '',
+          attached: true,
+        },
+      });
+      stack.saveState();
+      const attached = stack;
+      const { nodeFaults, forwards } = await wireStack(attached, watch, target, kubectl);
+      const slots = new Map(
+        attachRoles.map((role) => [role, new PodSlots(watch, (p) => podMatches(p, selectors[role]))]),
+      );
+      const bound = found.components.map((c) => {
+        const podName = c.podName;
+        return { ...c, pod: podName ? () => watch.pod(podName) : () => slots.get(c.role)?.podOf(c.id) };
+      });
+      // Attached as it is: every component found must be Ready now, or within the ready timeout.
+      await watch.until(`all ${bound.length} attached pods Ready`, readyTimeoutMs, () =>
+        bound.every((c) => podReady(c.pod()) && c.pod()?.status?.podIP) ? true : undefined,
+      );
+      // A worker is known by the id it registers under (what routing and detection name), which its own
+      // status gives; a pod that does not answer keeps its pod name.
+      const named = await Promise.all(
+        bound.map(async (c) => {
+          if (c.role !== 'worker') return c;
+          const ip = c.pod()?.status?.podIP;
+          const self = ip
+            ? await selfReported(await reachPod(watch, forwards, `http://${ip}:${c.port}`))
+            : {};
+          return { ...c, id: self.id ?? c.id, node: self.node ?? c.node };
+        }),
+      );
+      attached.add(named.map((c) => new KindComponent(c, watch, nodeFaults, readyTimeoutMs)));
+      const service = this.target.gatewayService ?? 'gateway';
+      const port = await watch.api
+        .readNamespacedService({ name: service, namespace: target.namespace })
+        .then((s) => s.spec?.ports?.[0]?.port)
+        .catch(() => undefined);
+      if (port === undefined) {
+        throw new UserFacingError(
+          `--attach: no Service ${service} with a port in ${target.namespace} (name the gateway's with --gateway-service)`,
+        );
+      }
+      stack.gatewayUrl = await forwards.open(`service/${service}`, port);
+      stack.saveState();
+      writeFileSync(join(runDir, 'stack.json'), `${JSON.stringify(stack.describe(), null, 2)}\n`);
+      log(
+        `attached to ${found.components.length} pods in ${target.context}/${target.namespace} (nothing created), gateway ${stack.gatewayUrl} (port-forward)`,
+      );
+      return stack;
+    } catch (error) {
+      // Stops what this run started (port-forwards, watches) and forgets it; nothing on the cluster is touched.
+      await (stack ? stack.down() : watch.stop()).catch((cleanup: Error) =>
+        log(`cleanup after a failed attach: ${cleanup.message}`),
+      );
       throw error;
     }
   }
@@ -252,6 +351,76 @@ export class ClusterPlatform implements Platform {
     if (!admission.ok) throw new UserFacingError(admission.reason);
     return { target: { context, namespace, kubeconfig, allowlistFile }, entry: admission.entry };
   }
+}
+
+/**
+ * What a cluster stack needs from the cluster, deployed or attached alike: the watch, node faults (drain
+ * only), port-forwards for every address, the kill switch; all stopped at down, after undoing the drains
+ * this run left in place (and only those) and before any object of the run is deleted.
+ */
+async function wireStack(
+  stack: KubeStack,
+  watch: ClusterWatch,
+  target: ResolvedTarget,
+  kubectl: string,
+): Promise<{ nodeFaults: ClusterNodeFaults; forwards: PortForwards }> {
+  stack.watch = watch;
+  const nodeFaults = new ClusterNodeFaults(watch);
+  stack.nodeFaults = nodeFaults;
+  const forwards = new PortForwards({
+    kubectl,
+    kubectlArgs: kubectlArgs(target),
+    logDir: join(stack.runDir, 'logs'),
+  });
+  const killSwitch = await KillSwitch.start(
+    watch.kubeConfig,
+    target.namespace,
+    join(gauntletHome(), 'kill-switch'),
+  );
+  stack.killSwitchCheck = () => killSwitch.pulled();
+  stack.onDown(async () => {
+    try {
+      await nodeFaults.undoDrains();
+    } finally {
+      await Promise.allSettled([forwards.close(), killSwitch.stop(), watch.stop()]);
+    }
+  });
+  stack.reachVia = (url) => reachPod(watch, forwards, url);
+  return { nodeFaults, forwards };
+}
+
+/** What a stack service says it is (`GET /v1/status`: id, node); empty when it does not say. */
+async function selfReported(url: string): Promise<{ id?: string; node?: string }> {
+  try {
+    const response = await fetch(`${url}/v1/status`, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) return {};
+    const body = (await response.json()) as { id?: unknown; node?: unknown };
+    return {
+      ...(typeof body.id === 'string' ? { id: body.id } : {}),
+      ...(typeof body.node === 'string' ? { node: body.node } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** A pod URL (`http://<pod IP>:<port>`) through a port-forward to that pod; other URLs unchanged. */
+function reachPod(watch: ClusterWatch, forwards: PortForwards, url: string): Promise<string> {
+  const address = new URL(url);
+  const pod = watch
+    .pods()
+    .find((p) => p.status?.podIP === address.hostname && !p.metadata?.deletionTimestamp);
+  const name = pod?.metadata?.name;
+  return name ? forwards.open(`pod/${name}`, Number(address.port), pod.metadata?.uid) : Promise.resolve(url);
+}
+
+/** The reference manifests' Secret (`gauntlet-secrets-<hash>`), decoded; empty when there is none or it cannot be read. */
+async function stackSecrets(watch: ClusterWatch, namespace: string): Promise<Record<string, string>> {
+  const list = await watch.api.listNamespacedSecret({ namespace }).catch(() => undefined);
+  const secret = list?.items.find((s) => s.metadata?.name?.startsWith('gauntlet-secrets'));
+  return Object.fromEntries(
+    Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
 }
 
 function kubectlArgs(target: ResolvedTarget): string[] {

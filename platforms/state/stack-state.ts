@@ -22,7 +22,14 @@ export interface StackState {
   /** Helper processes that are not stack components (fault proxies). */
   helpers: Array<{ kind: string } & ProcessIdentity>;
   /** A stack on an existing Kubernetes cluster: where its objects are (they carry the run's label). */
-  kube?: { kubeconfig: string; context: string; namespace: string; stackImage: string };
+  kube?: {
+    kubeconfig: string;
+    context: string;
+    namespace: string;
+    stackImage: string;
+    /** `--attach`: the stack is not Gauntlet's; teardown removes nothing from the cluster. */
+    attached?: boolean;
+  };
 }
 
 const fileOf = (runId: string) => join(stateDir(), `${runId}.json`);

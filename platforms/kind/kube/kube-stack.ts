@@ -62,6 +62,13 @@ export class KubeStack implements StackHandle {
   /** Node faults, with the kube node name of a Gauntlet node (`gauntlet.dev/node` label). */
   nodeFaults: (NodeFaults & { kubeNode(node: string): string }) | undefined;
   watch: ClusterWatch | undefined;
+  /** The operator's kill switch, where the platform has one (the cluster platform). */
+  killSwitchCheck: (() => string | undefined) | undefined;
+
+  killSwitch(): string | undefined {
+    return this.killSwitchCheck?.();
+  }
+
   /** How the harness reaches a pod URL; unset where the host routes to the pod network (kind). */
   reachVia: ((url: string) => Promise<string>) | undefined;
 

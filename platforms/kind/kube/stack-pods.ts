@@ -15,7 +15,7 @@ export async function attachStackPods(
   nodes: PodNodeConditions,
   readyTimeoutMs: number,
 ): Promise<number> {
-  const gateways = new GatewaySlots(watch);
+  const gateways = new PodSlots(watch, (p) => p.metadata?.labels?.['gauntlet.dev/role'] === 'gateway');
   const planned = planKindStack(stack.config).components;
   stack.add(
     planned.map((component) => {
@@ -46,13 +46,16 @@ function podOf(watch: ClusterWatch, instance: KindComponent['instance']): V1Pod 
 }
 
 /**
- * Gateways are a Deployment: their pods have made-up names and a replacement gets a new one. Each
- * logical gateway id keeps its pod while it exists, and takes the oldest unclaimed one after that.
+ * Pods of a Deployment (gateways) have made-up names and a replacement gets a new one. Each logical id
+ * keeps its pod while it exists, and takes the oldest unclaimed matching one after that.
  */
-class GatewaySlots {
+export class PodSlots {
   private readonly bound = new Map<string, string>();
 
-  constructor(private readonly watch: ClusterWatch) {}
+  constructor(
+    private readonly watch: ClusterWatch,
+    private readonly matches: (pod: V1Pod) => boolean,
+  ) {}
 
   podOf(id: string): V1Pod | undefined {
     const current = this.bound.get(id);
@@ -64,10 +67,7 @@ class GatewaySlots {
     const free = this.watch
       .pods()
       .filter(
-        (p) =>
-          p.metadata?.labels?.['gauntlet.dev/role'] === 'gateway' &&
-          !p.metadata.deletionTimestamp &&
-          !claimed.has(p.metadata.name ?? ''),
+        (p) => this.matches(p) && !p.metadata?.deletionTimestamp && !claimed.has(p.metadata?.name ?? ''),
       )
       .sort((a, b) => time(a) - time(b))[0];
     if (!free?.metadata?.name) return pod;
