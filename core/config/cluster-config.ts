@@ -25,6 +25,36 @@ export const latencyModelSchema = z.strictObject({
   tensor_parallel_factor: z.number().min(0.1).max(1).default(0.7),
 });
 
+/**
+ * What answers a worker's batches: the simulated A100 (the default), or an OpenAI-compatible engine (vLLM,
+ * SGLang) beside the worker, typically in the same pod, which the worker fronts while keeping the batcher
+ * protocol, so the reference gateway and batcher can front real GPUs (stack/worker/engine/README.md).
+ */
+export const engineSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('sim') }),
+  z.strictObject({
+    kind: z.literal('openai'),
+    /** The engine's base URL, without /v1: `http://127.0.0.1:8000` for vLLM in the same pod. */
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    /** The model name the engine serves (vLLM's --served-model-name); checked against its /v1/models. */
+    model: z.string().min(1).max(500),
+    /** Name of an environment variable holding the engine's API key: the key itself never sits in a config. */
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional(),
+    /**
+     * Ask for exactly max_tokens tokens (vLLM's and SGLang's ignore_eos), as load tests do, so that output
+     * length is the scenario's and not the model's whim.
+     */
+    ignore_eos: z.boolean().default(true),
+    /** How long the worker waits at start for the engine to serve the model (weights load for minutes). */
+    startup_timeout_s: z.number().int().min(1).max(7_200).default(900),
+  }),
+]);
+
+export type EngineConfig = z.output<typeof engineSchema>;
+
 export const workerSchema = z.strictObject({
   gpu: z.enum(['a100-80gb-sxm', 'a100-80gb-pcie', 'a100-40gb']).default('a100-80gb-sxm'),
   tensor_parallel: z.union([z.literal(1), z.literal(2)]).default(1),
@@ -53,6 +83,7 @@ export const workerSchema = z.strictObject({
     })
     .default({ enabled: true, capacity_tokens: 262_144 }),
   latency: latencyModelSchema.default(latencyModelSchema.parse({})),
+  engine: engineSchema.default({ kind: 'sim' }),
 });
 
 export const batcherSchema = z.strictObject({

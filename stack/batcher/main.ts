@@ -67,6 +67,10 @@ async function main(): Promise<void> {
     workers: viewOpening,
     host: env.host,
     port: env.port,
+    // Submits carry the prompt's text when the workers front a real engine: allow what the gateway took.
+    ...(env.config.worker.engine.kind === 'sim'
+      ? {}
+      : { maxBodyBytes: Math.min(16 * 1024 * 1024, 2 * env.config.gateway.max_body_bytes) }),
     log,
   });
   const view = await viewOpening;

@@ -41,6 +41,8 @@ export class PendingRequest implements QueueNode<PendingRequest> {
   settled = false;
   cancelled = false;
   private readonly tokens: number[] = [];
+  /** The tokens' text, parallel to `tokens`, once a real engine's worker sent any (the simulated GPU sends ids). */
+  private texts: string[] | undefined;
   private tokenCount = 0;
   private head: Record<string, string> | undefined;
 
@@ -58,6 +60,8 @@ export class PendingRequest implements QueueNode<PendingRequest> {
       ...(request.prefixHashes && request.prefixHashes.length > 0
         ? { prefixHashes: request.prefixHashes }
         : {}),
+      ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
+      ...(request.messages !== undefined ? { messages: request.messages } : {}),
     };
     this.stream = request.stream;
   }
@@ -89,20 +93,31 @@ export class PendingRequest implements QueueNode<PendingRequest> {
   resetAttempt(): void {
     this.hasTokens = false;
     this.tokens.length = 0;
+    this.texts = undefined;
     this.tokenCount = 0;
     this.head = undefined;
   }
 
-  pushToken(token: number): void {
+  pushToken(token: number, text?: string): void {
+    if (text !== undefined) {
+      // Tokens before the first text (none, unless workers of both kinds served one request) read as empty.
+      this.texts ??= this.tokens.map(() => '');
+      this.texts.push(text);
+    } else this.texts?.push('');
     this.tokens.push(token);
     this.tokenCount++;
+  }
+
+  private textsField(): string {
+    return this.texts ? `,"s":${JSON.stringify(this.texts)}` : '';
   }
 
   /** Writes the buffered stream tokens as one line. */
   flush(): void {
     if (!this.stream || this.tokens.length === 0 || this.settled) return;
-    this.res.write(`{"t":"tok","k":[${this.tokens.join(',')}]}\n`);
+    this.res.write(`{"t":"tok","k":[${this.tokens.join(',')}]${this.textsField()}}\n`);
     this.tokens.length = 0;
+    if (this.texts) this.texts.length = 0;
   }
 
   finish(done: DoneSummary): void {
@@ -114,7 +129,7 @@ export class PendingRequest implements QueueNode<PendingRequest> {
       promptTokens: done.promptTokens,
       completionTokens: done.completionTokens,
       finishReason: done.finishReason,
-      ...(this.stream ? {} : { k: this.tokens }),
+      ...(this.stream ? {} : { k: this.tokens, ...(this.texts ? { s: this.texts } : {}) }),
     });
     this.res.end(`${line}\n`);
   }

@@ -213,14 +213,14 @@ export class WorkerBatch implements RequestAttempt {
     }
     switch (event.t) {
       case 'step':
-        for (const [id, token] of event.tokens) {
+        for (const [id, token, text] of event.tokens) {
           const request = this.requests.get(id);
           if (request === undefined || request.cancelled) continue;
           if (!request.hasTokens) {
             request.hasTokens = true;
             this.events.firstToken(this, request);
           }
-          request.pushToken(token);
+          request.pushToken(token, text);
         }
         break;
       case 'done': {

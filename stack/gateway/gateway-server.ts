@@ -32,6 +32,8 @@ export interface GatewayServerOptions {
   log?: (message: string) => void;
   /** How long a TCP connect to a batcher may take before it counts as a failure. Default 3,000. */
   upstreamConnectTimeoutMs?: number;
+  /** Send each prompt's text to the batchers: the workers front a real engine. Default false. */
+  carryPrompt?: boolean;
 }
 
 export interface GatewayServer extends AsyncDisposable {
@@ -70,7 +72,11 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     apiKeys: new Set(settings.apiKeys),
     metrics,
     models: modelsRoute(modelName),
-    inference: inferenceRoute({ gateway, modelName, proxy: { router, agent, metrics } }),
+    inference: inferenceRoute({
+      gateway,
+      modelName,
+      proxy: { router, agent, metrics, carryPrompt: settings.carryPrompt ?? false },
+    }),
   });
   const routes = peerRoutes({ router, gate, registry: metrics.registry });
 

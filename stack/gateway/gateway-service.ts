@@ -48,6 +48,7 @@ export async function startGatewayService(
       apiKeys: [...new Set([...(env.apiKeys ?? []), ...env.config.gateway.api_keys])],
       batchers,
       log,
+      carryPrompt: env.config.worker.engine.kind !== 'sim',
     });
   } catch (error) {
     await batchers.close();

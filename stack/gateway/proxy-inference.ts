@@ -18,6 +18,8 @@ export interface ProxyDeps {
   router: BatcherRouter;
   agent: Agent;
   metrics: GatewayMetrics;
+  /** Send the prompt's text along: the workers front a real engine (config worker.engine). */
+  carryPrompt: boolean;
 }
 
 export interface ProxyExchange {
@@ -41,7 +43,9 @@ const copiedHeaders = [
 ] as const;
 
 const sse = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-const tokensText = (tokenIds: readonly number[]) => tokenIds.map(tokenText).join('');
+/** A real engine's worker sends each token's text (`texts`); the simulated GPU sends ids of its vocabulary. */
+const tokensText = (tokenIds: readonly number[], texts?: readonly string[]) =>
+  texts ? texts.join('') : tokenIds.map(tokenText).join('');
 
 /**
  * Sends one inference request to a batcher and relays the answer. A batcher that refuses, breaks or answers
@@ -81,6 +85,12 @@ class InferenceProxy {
       seed: request.seed,
       stream: request.stream,
       ...(request.prefixHashes.length > 0 ? { prefixHashes: request.prefixHashes } : {}),
+      // A chat request's messages say everything its joined prompt does: one of the two travels.
+      ...(deps.carryPrompt
+        ? request.messages
+          ? { messages: request.messages }
+          : { prompt: request.promptText }
+        : {}),
     };
   }
 
@@ -181,9 +191,9 @@ class InferenceProxy {
         for (const event of events) {
           if (event.t === 'tok') {
             if (this.request.stream) {
-              out += this.startStream() + sse(this.format.delta(tokensText(event.k)));
+              out += this.startStream() + sse(this.format.delta(tokensText(event.k, event.s)));
               this.delivered += event.k.length;
-            } else collected.push(tokensText(event.k));
+            } else collected.push(tokensText(event.k, event.s));
           } else if (event.t === 'done') {
             finished = true;
             out += this.finish(event, collected);
@@ -224,7 +234,7 @@ class InferenceProxy {
   private finish(done: Extract<SubmitEvent, { t: 'done' }>, collected: string[]): string {
     const usage = usageOf(this.request.promptTokens, done.completionTokens);
     if (!this.request.stream) {
-      const text = done.k ? tokensText(done.k) : collected.join('');
+      const text = done.k ? tokensText(done.k, done.s) : collected.join('');
       sendJson(this.res, 200, this.format.complete(text, usage, done.finishReason), this.upstreamHeaders);
       return '';
     }

@@ -28,6 +28,10 @@ export interface InferenceRequest {
   includeUsage: boolean;
   /** The prompt's block hashes: its identity for the workers' prefix caches. */
   prefixHashes: number[];
+  /** The prompt's text (chat: the messages joined), for workers that front a real engine. */
+  promptText: string;
+  /** A chat request's messages as text, so that a real engine applies its own chat template. */
+  messages?: Array<{ role: string; content: string }>;
 }
 
 export interface RequestLimits {
@@ -158,6 +162,7 @@ export function createRequestParsers(limits: RequestLimits) {
     fields: { max_tokens?: number | null; seed?: number | null },
     stream: boolean,
     includeUsage: boolean,
+    messages?: Array<{ role: string; content: string }>,
   ): InferenceRequest => ({
     promptTokens,
     maxTokens: fields.max_tokens ?? limits.defaultMaxTokens,
@@ -166,6 +171,8 @@ export function createRequestParsers(limits: RequestLimits) {
     stream,
     includeUsage: stream && includeUsage,
     prefixHashes: prefixBlockHashes(promptText),
+    promptText,
+    ...(messages ? { messages } : {}),
   });
 
   return {
@@ -188,10 +195,12 @@ export function createRequestParsers(limits: RequestLimits) {
       checkModel(parsed.model);
       let promptTokens = 0;
       const texts: string[] = [];
+      const messages: Array<{ role: string; content: string }> = [];
       for (const entry of parsed.messages) {
         const text = contentText(entry.content);
         promptTokens += estimateTokens(text) + 4;
         texts.push(`${entry.role}\n${text}`);
+        messages.push({ role: entry.role, content: text });
       }
       const stream = parsed.stream ?? false;
       const includeUsage = parsed.stream_options?.include_usage ?? false;
@@ -202,6 +211,7 @@ export function createRequestParsers(limits: RequestLimits) {
         { max_tokens: maxTokens, seed: parsed.seed },
         stream,
         includeUsage,
+        messages,
       );
     },
   };

@@ -22,8 +22,9 @@ export const submitRequestSchema = z
  */
 export type SubmitRequest = z.infer<typeof submitRequestSchema>;
 
+/** `s`, when present, is the text of each token of `k` (a real engine's; see WorkerEvent `step`). */
 export type SubmitEvent =
-  | { t: 'tok'; k: number[] }
+  | { t: 'tok'; k: number[]; s?: string[] }
   | {
       t: 'done';
       promptTokens: number;
@@ -31,6 +32,7 @@ export type SubmitEvent =
       finishReason: 'length' | 'stop';
       /** Present when stream was false: every token. */
       k?: number[];
+      s?: string[];
     }
   | { t: 'err'; code: string; message: string };
 

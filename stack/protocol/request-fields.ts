@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { maxPrefixBlocks } from './prefix-blocks.js';
 
+/** Longest prompt text carried between services (the gateway's body limit binds first by default). */
+export const maxPromptChars = 4_000_000;
+
 /**
  * The fields a request carries on both hops (gateway -> batcher submit, batcher -> worker batch), defined
  * once so that the two validators cannot drift apart again.
@@ -30,6 +33,16 @@ export const requestFields = {
         .max(2 ** 32 - 1),
     )
     .max(maxPrefixBlocks)
+    .optional(),
+  /**
+   * The prompt's text, carried only when the workers front a real engine (config `worker.engine`): the
+   * simulated GPU needs its length and seed, a real model needs the words. Chat requests carry `messages`.
+   */
+  prompt: z.string().max(maxPromptChars).optional(),
+  messages: z
+    .array(z.object({ role: z.string().min(1).max(64), content: z.string().max(maxPromptChars) }))
+    .min(1)
+    .max(10_000)
     .optional(),
 };
 

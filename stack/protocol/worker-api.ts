@@ -33,8 +33,12 @@ export type WorkerErrorCode =
   | 'cancelled';
 
 export type WorkerEvent =
-  /** Tokens from one prefill or decode step: [requestId, tokenId] pairs. */
-  | { t: 'step'; tokens: Array<[string, number]> }
+  /**
+   * Tokens from one prefill or decode step: [requestId, tokenId] pairs. A worker that fronts a real engine
+   * adds the token's text as a third element (its ids are then positions: the engine's vocabulary is not
+   * the simulated one that tokenText reads).
+   */
+  | { t: 'step'; tokens: Array<[string, number] | [string, number, string]> }
   | { t: 'done'; id: string; promptTokens: number; completionTokens: number; finishReason: 'length' | 'stop' }
   | { t: 'err'; id: string; code: WorkerErrorCode; message: string };
 

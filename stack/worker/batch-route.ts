@@ -3,14 +3,15 @@ import { headers } from '../protocol/headers.js';
 import { parseWireMessage } from '../protocol/parse-wire-message.js';
 import { batchRequestSchema } from '../protocol/worker-api.js';
 import { BodyTooLargeError, readBody, sendJson } from '../runtime/http-util.js';
-import type { BatchHandle, BatchSink, Scheduler } from './scheduler.js';
+import type { WorkerEngine } from './engine/worker-engine.js';
+import type { BatchHandle, BatchSink } from './scheduler.js';
 import { workerError } from './worker-error.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
 export interface BatchRouteDeps {
   workerId: string;
   maxBodyBytes: number;
-  scheduler: Scheduler;
+  scheduler: WorkerEngine;
   metrics: Pick<WorkerMetrics, 'rejected' | 'batchAccepted'>;
   /** True once the worker drains or closes: new batches go elsewhere. */
   refusing: () => boolean;

@@ -10,13 +10,23 @@ export function stepPairPrefix(id: string): string {
   return `[${JSON.stringify(id)},`;
 }
 
+/** One token of a real engine's stream: `["<id>",<position>,"<text>"]`. */
+export function textPair(id: string, position: number, text: string): string {
+  return `${stepPairPrefix(id)}${position},${JSON.stringify(text)}]`;
+}
+
 /** A `step` line from pairs made as `stepPairPrefix(id) + tokenId + ']'`. */
 export function stepLine(pairs: readonly string[]): string {
   return `{"t":"step","tokens":[${pairs.join(',')}]}\n`;
 }
 
-export function doneLine(id: string, promptTokens: number, completionTokens: number): string {
-  const event: WorkerEvent = { t: 'done', id, promptTokens, completionTokens, finishReason: 'length' };
+export function doneLine(
+  id: string,
+  promptTokens: number,
+  completionTokens: number,
+  finishReason: 'length' | 'stop' = 'length',
+): string {
+  const event: WorkerEvent = { t: 'done', id, promptTokens, completionTokens, finishReason };
   return `${JSON.stringify(event)}\n`;
 }
 

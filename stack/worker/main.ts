@@ -1,3 +1,4 @@
+import type { WorkerConfig } from '../../core/config/cluster-config.js';
 import { registryPrefix, type WorkerRecord, workerKey } from '../protocol/registry-keys.js';
 import { createEtcdClient } from '../runtime/etcd-client.js';
 import { announceReady } from '../runtime/ready-line.js';
@@ -17,6 +18,13 @@ import { startWorkerServer } from './worker-server.js';
 /** Registering retries this long while etcd is not answering (a member may still be starting). */
 const registerDeadlineMs = 30_000;
 
+function engineLabel(worker: WorkerConfig): string {
+  const engine = worker.engine;
+  return engine.kind === 'openai'
+    ? `fronting the engine at ${engine.url} (model ${engine.model})`
+    : `simulated ${worker.gpu} tp${worker.tensor_parallel}`;
+}
+
 async function main(): Promise<void> {
   const env = readServiceEnv();
   const log = serviceLogger('worker', env.id);
@@ -33,8 +41,19 @@ async function main(): Promise<void> {
     defects: config.defects,
     seed: config.seed,
     startReady: false,
+    // A batch of items that carry their prompt text (a real engine behind this worker) is far larger.
+    ...(config.worker.engine.kind === 'sim' ? {} : { maxBodyBytes: 64 * 1024 * 1024 }),
     log,
   });
+  // A worker that fronts a real engine registers only once the engine serves the model: batchers would
+  // otherwise route to a worker whose every sequence fails.
+  try {
+    await server.engineServing();
+  } catch (error) {
+    log((error as Error).message);
+    await server.close();
+    process.exit(1);
+  }
   const url = env.advertiseUrl ?? server.url;
   const record: WorkerRecord = {
     id: env.id,
@@ -76,7 +95,7 @@ async function main(): Promise<void> {
   }
   server.setReady(true);
   log(
-    `listening on ${server.url} (advertised ${url}), ${server.worker.gpu} tp${server.worker.tensor_parallel}, ` +
+    `listening on ${server.url} (advertised ${url}), ${engineLabel(server.worker)}, ` +
       `max ${server.worker.max_running_seqs} sequences, KV ${server.worker.kv_cache_tokens} tokens`,
   );
   announceReady(url);

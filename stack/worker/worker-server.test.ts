@@ -404,6 +404,7 @@ describe('worker server', () => {
     expect(status).toEqual({
       id: 'w-test',
       node: 'node-a',
+      engine: 'sim',
       running: 0,
       waiting: 0,
       kvUsedTokens: 0,

@@ -18,6 +18,8 @@ import {
 import { sendJson } from '../runtime/http-util.js';
 import { batchRoute } from './batch-route.js';
 import { cancelRoute } from './cancel-route.js';
+import { OpenAiEngine } from './engine/openai-engine.js';
+import type { WorkerEngine } from './engine/worker-engine.js';
 import { faultAdminRoute } from './fault-admin-route.js';
 import { FaultState } from './fault-state.js';
 import { WorkerDefects } from './planted-defects.js';
@@ -26,8 +28,9 @@ import { workerError } from './worker-error.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 /**
- * The simulated GPU worker's HTTP surface (node:http): `POST /v1/batch` streams NDJSON WorkerEvents,
- * health, readiness, metrics and status endpoints, and the token-protected fault admin API.
+ * The GPU worker's HTTP surface (node:http): `POST /v1/batch` streams NDJSON WorkerEvents, health,
+ * readiness, metrics and status endpoints, and the token-protected fault admin API. Behind it, the
+ * simulated A100 (Scheduler) or an adapter in front of a real engine (config `worker.engine`).
  */
 
 const settingsSchema = z.object({
@@ -74,11 +77,15 @@ export interface WorkerServerOptions {
   /** What `crash` does after its 202 is sent; SIGKILL of this process unless given (tests pass a stub). */
   onCrash?: () => void;
   log?: (message: string) => void;
+  /** Where a real engine's API key variable is read (`worker.engine.api_key_env`); process.env unless given. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface WorkerStatus {
   id: string;
   node: string;
+  /** What answers the batches: the simulated GPU or a real engine behind this worker. */
+  engine: 'sim' | 'openai';
   running: number;
   waiting: number;
   kvUsedTokens: number;
@@ -90,13 +97,16 @@ export interface WorkerStatus {
 export interface WorkerServer extends AsyncDisposable {
   readonly url: string;
   readonly port: number;
-  readonly scheduler: Scheduler;
+  readonly engine: WorkerEngine;
   readonly faults: FaultState;
   /** The defect switches; main.ts calls `noteRestart()` when this process is a restart. */
   readonly defects: WorkerDefects;
   readonly registry: Registry;
   readonly worker: WorkerConfig;
   status(): WorkerStatus;
+  /** Resolves once whatever answers the batches can take them: at once for the simulated GPU, once a real
+   * engine serves the configured model (bounded by worker.engine.startup_timeout_s), else rejects. */
+  engineServing(signal?: AbortSignal): Promise<void>;
   setReady(ready: boolean): void;
   /**
    * Stops taking batches (/readyz 503, /v1/batch 503) and resolves when every sequence in flight is done.
@@ -137,15 +147,27 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   defects.watch(faults);
   const statusOf = () => scheduler.status();
   const metrics = createWorkerMetrics(statusOf, faults);
-  const scheduler = new Scheduler({
-    worker,
-    faults,
-    random: mulberry32(seed),
-    plantedSlowdown: () => defects.slowdown(),
-    gpuIndex: settings.gpuIndex,
-    clock: options.clock,
-    observer: metrics.observer,
-  });
+  const engineConfig = worker.engine;
+  const scheduler: WorkerEngine & Partial<Pick<OpenAiEngine, 'waitServing'>> =
+    engineConfig.kind === 'openai'
+      ? new OpenAiEngine({
+          worker,
+          engine: engineConfig,
+          faults,
+          random: mulberry32(seed),
+          plantedSlowdown: () => defects.slowdown(),
+          observer: metrics.observer,
+          env: options.env,
+        })
+      : new Scheduler({
+          worker,
+          faults,
+          random: mulberry32(seed),
+          plantedSlowdown: () => defects.slowdown(),
+          gpuIndex: settings.gpuIndex,
+          clock: options.clock,
+          observer: metrics.observer,
+        });
   let ready = settings.startReady;
   let draining = false;
   let closing: Promise<void> | undefined;
@@ -153,6 +175,7 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   const status = (): WorkerStatus => ({
     id: settings.id,
     node: settings.node,
+    engine: engineConfig.kind,
     ...scheduler.status(),
     faults: faults.snapshot(),
     draining,
@@ -245,12 +268,15 @@ export async function startWorkerServer(options: WorkerServerOptions): Promise<W
   return {
     url,
     port,
-    scheduler,
+    engine: scheduler,
     faults,
     defects,
     registry: metrics.registry,
     worker,
     status,
+    engineServing: async (signal) => {
+      await scheduler.waitServing?.(log, signal);
+    },
     setReady(value) {
       ready = value;
     },
