@@ -7,6 +7,12 @@ import {
   type LabelSelector,
   parseLabelSelector,
 } from '../platforms/cluster/discover-components.js';
+import {
+  defaultStackOverlay,
+  isStackOverlayName,
+  type StackOverlayName,
+  stackOverlayNames,
+} from '../platforms/cluster/stack-overlays.js';
 import type { PlatformOptions } from '../platforms/platform-registry.js';
 
 export interface ClusterFlags {
@@ -15,6 +21,7 @@ export interface ClusterFlags {
   kubeconfig?: string;
   allowlist?: string;
   image?: string;
+  overlay?: StackOverlayName;
   attach?: boolean;
   selector?: Partial<Record<AttachRole, LabelSelector>>;
   apiKey?: string;
@@ -28,6 +35,7 @@ const clusterOnly = [
   'kubeconfig',
   'allowlist',
   'image',
+  'overlay',
   'attach',
   'selector',
   'adminToken',
@@ -35,6 +43,14 @@ const clusterOnly = [
 ] as const;
 const attachOnly = ['selector', 'adminToken', 'gatewayService'] as const;
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** `--overlay NAME`: one of the deploy/k8s overlays the cluster platform knows. */
+export function parseOverlayFlag(value: string): StackOverlayName {
+  if (!isStackOverlayName(value)) {
+    throw new InvalidArgumentError(`must be one of ${stackOverlayNames.join(', ')} (got "${value}")`);
+  }
+  return value;
+}
 
 /** `--selector ROLE=SELECTOR`, repeatable: one label selector per role. */
 function parseSelectorFlag(
@@ -78,6 +94,12 @@ export function withClusterFlags(command: Command, options: { apiKey: boolean })
       '--platform cluster: the allowlist (default: $GAUNTLET_HOME/cluster-allowlist.yaml)',
     )
     .option('--image <ref>', "--platform cluster: the stack image as the cluster's nodes pull it")
+    // No commander default: a default would count as given, and the flag is refused off the cluster platform.
+    .option(
+      '--overlay <name>',
+      `--platform cluster: the deploy/k8s overlay to deploy, ${stackOverlayNames.join(' or ')} (default: ${defaultStackOverlay}, simulated workers; a100: 2 GPUs per worker pod, worker.tensor_parallel: 2)`,
+      parseOverlayFlag,
+    )
     .option(
       '--attach',
       '--platform cluster: use the stack already in the namespace; create and delete nothing',
@@ -115,6 +137,8 @@ export function platformOptionsOf(platform: PlatformName, flags: ClusterFlags): 
   }
   if (flags.attach && flags.image)
     throw new UserFacingError('--image: an attached stack is not deployed by Gauntlet');
+  if (flags.attach && flags.overlay)
+    throw new UserFacingError('--overlay: an attached stack is not deployed by Gauntlet');
   return {
     cluster: {
       context: flags.context,
@@ -122,6 +146,7 @@ export function platformOptionsOf(platform: PlatformName, flags: ClusterFlags): 
       kubeconfig: flags.kubeconfig,
       allowlist: flags.allowlist,
       image: flags.image,
+      overlay: flags.overlay,
       attach: flags.attach,
       selectors: flags.selector,
       apiKey: flags.attach ? flags.apiKey : undefined,

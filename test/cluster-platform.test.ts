@@ -9,14 +9,18 @@ import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
+import type { UserFacingError } from '../core/errors/user-facing-error.js';
 import type { StackHandle } from '../core/platform/platform.js';
-import { runLabel } from '../platforms/cluster/cluster-objects.js';
+import { clusterObjectsFor, runLabel } from '../platforms/cluster/cluster-objects.js';
 import { ClusterPlatform } from '../platforms/cluster/cluster-platform.js';
+import { stackOverlayDir, stackOverlays } from '../platforms/cluster/stack-overlays.js';
 import { ensureImages } from '../platforms/docker/images/ensure-images.js';
 import { type StartedKindCluster, startKindCluster } from '../platforms/kind/kind-cluster.js';
 import { ensureKindTools } from '../platforms/kind/kind-toolchain.js';
+import { renderKustomization } from '../platforms/kind/kustomize-render.js';
 import { nodeImageWith } from '../platforms/kind/node-image-with.js';
 import { freePodSubnet } from '../platforms/kind/pod-subnet.js';
+import { stackObjectsFor } from '../platforms/kind/stack-objects.js';
 import { runCli } from './support/cli.js';
 import { completion } from './support/completion.js';
 import { kindSkipReason } from './support/kind-cluster.js';
@@ -42,6 +46,7 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
   let context = '';
   let stack: StackHandle | undefined;
   let allowlist = '';
+  let kubectl = '';
   const clusterFlags = () => [
     '--platform',
     'cluster',
@@ -60,6 +65,7 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     allowlist = join(home, 'allow.yaml');
     const log = () => {};
     const tools = await ensureKindTools(root, log);
+    kubectl = tools.kubectl;
     const stackImage = (await ensureImages({ root, names: ['stack'], log })).stack?.tag ?? '';
     const name = `gauntlet-test-cluster-${randomBytes(3).toString('hex')}`;
     cluster = await startKindCluster({
@@ -110,6 +116,12 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     out = await dry();
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain('Interlock: within the blast budget of the allowlist');
+    // ... and, in the cluster's names, what the deploy would create and which pods worker-kill may act on.
+    expect(out.stdout).toContain(
+      `Would create in ${context}/${namespace}, labelled gauntlet.dev/run=<run id>`,
+    );
+    expect(out.stdout).toContain('StatefulSet/etcd');
+    expect(out.stdout).toMatch(/node-a -> \S+: worker-node-a-0 \(node-a-gpu0\)\n/);
 
     // Over the budget (2 of 3 etcd members), and node loss, which an existing cluster cannot do at all.
     out = await gauntlet(['chaos', 'etcd-quorum-loss', '--dry-run', ...clusterFlags()]);
@@ -122,6 +134,28 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     // None of this created anything in the namespace.
     expect(await cluster?.kubectl(['get', 'all', '-n', namespace, '-o', 'name'])).toBe('');
   }, 180_000);
+
+  it("the a100 overlay's objects pass the API server's validation (server-side dry run; no GPU here)", async () => {
+    const config = parseClusterConfig('worker:\n  tensor_parallel: 2\n', 'cluster.yaml');
+    const objects = clusterObjectsFor(
+      stackObjectsFor(await renderKustomization(stackOverlayDir(root, 'a100'), { kubectl }), {
+        config,
+        stackImage: 'registry.example/gauntlet/stack:dry-run',
+        adminToken: 'adm',
+        apiKey: 'key',
+        gpusPerWorker: stackOverlays.a100.gpusPerWorker,
+      }),
+      { namespace, runId: 'a100-dry-run' },
+    );
+    const out = await cluster?.kubectl(
+      ['apply', '--dry-run=server', '-n', namespace, '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+    );
+    expect(out).toContain('statefulset.apps/worker-node-a created (server dry run)');
+    expect(out).toContain('statefulset.apps/etcd created (server dry run)');
+    expect(out?.trim().split('\n')).toHaveLength(objects.length);
+    expect(await cluster?.kubectl(['get', 'all', '-n', namespace, '-o', 'name'])).toBe('');
+  }, 120_000);
 
   it('deploys into the namespace, serves through the port-forward, and meets worker-kill through the API', async () => {
     const platform = new ClusterPlatform({
@@ -144,6 +178,23 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
       'name',
     ]);
     expect(labelled?.trim().split('\n')).toHaveLength(stack.components().length);
+
+    // One stack per namespace: a second deploy is refused (exit 3) before it builds or applies anything.
+    const refusal = await new ClusterPlatform({
+      context,
+      namespace,
+      kubeconfig: cluster?.kubeconfig,
+      allowlist,
+    })
+      .up(parseClusterConfig('', 'cluster.yaml'))
+      .then(
+        () => undefined,
+        (error: unknown) => error as UserFacingError,
+      );
+    expect(refusal?.exitCode, refusal?.message).toBe(3);
+    expect(refusal?.message).toContain(`already holds a Gauntlet stack`);
+    expect(refusal?.message).toContain(`run ${stack.runId}: `);
+    expect(refusal?.message).toContain(`gauntlet down --run ${stack.runId}`);
 
     await expectWorkerKillHeld(stack);
   }, 600_000);

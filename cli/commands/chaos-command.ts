@@ -5,6 +5,7 @@ import { budgetIssues } from '../../chaos/experiment/blast-budget.js';
 import { assertCapabilities } from '../../chaos/experiment/check-capabilities.js';
 import { describePlan } from '../../chaos/experiment/describe-plan.js';
 import type { Experiment } from '../../chaos/experiment/experiment-schema.js';
+import { faultReach } from '../../chaos/experiment/fault-reach.js';
 import { loadExperiment } from '../../chaos/experiment/load-experiment.js';
 import { type Topology, topologyOfPlan } from '../../chaos/experiment/topology.js';
 import { referenceMaxTokens } from '../../chaos/experiments/reference-steady-state.js';
@@ -76,7 +77,12 @@ export function registerChaos(program: Command): void {
             ? `Interlock: within the blast budget of ${budget.source}`
             : `Interlock: REFUSED by the blast budget of ${budget.source}:\n${refusals.map((r) => `  ${r.path.join('.')}: ${r.message}`).join('\n')}`
           : '';
-        process.stdout.write(`${describePlan(experiment, topology)}\n${interlock ? `${interlock}\n` : ''}`);
+        // ... and, in the cluster's own names, what the run would create and what its faults may act on.
+        const reach = platform.describeReach
+          ? await platform.describeReach(config, faultReach(experiment, topology))
+          : [];
+        const extra = [...reach, ...(interlock ? [interlock] : [])].map((line) => `${line}\n`).join('');
+        process.stdout.write(`${describePlan(experiment, topology)}\n${extra}`);
         // A refused plan is an error as a real run would be: a CI step gating on the dry run sees it.
         if (refusals.length > 0) process.exitCode = exitCodes.error;
         return;

@@ -6,7 +6,7 @@ import type { Capabilities } from './capabilities.js';
 import type { CleanupOptions, CleanupReport } from './cleanup.js';
 import type { ComponentHandle, ComponentInfo } from './component.js';
 import type { NodeFaults } from './node-faults.js';
-import type { StackPlan } from './stack-plan.js';
+import type { PlannedComponent, StackPlan } from './stack-plan.js';
 
 export type { BlastBudget } from './blast-budget.js';
 export type { Capabilities, Capability, Support } from './capabilities.js';
@@ -43,6 +43,19 @@ export interface Platform {
    * checking that the target may be touched at all (throws a UserFacingError refusal otherwise).
    */
   blastBudget?(): Promise<BlastBudget>;
+  /**
+   * `--dry-run` where the pods and nodes are someone else's (an existing cluster): lines naming, by the
+   * platform's own names, the objects a run would create and the pods and nodes `reach` (the faults'
+   * components and nodes, from the plan) may act on. Reads, never writes.
+   */
+  describeReach?(config: ClusterConfig, reach: FaultReach): Promise<string[]>;
+}
+
+/** What an experiment's faults may act on, in the plan's terms (chaos/experiment/fault-reach.ts). */
+export interface FaultReach {
+  components: PlannedComponent[];
+  /** Gauntlet node names a node fault may act on. */
+  nodes: string[];
 }
 
 export type PlatformName = 'local' | 'docker' | 'kind' | 'cluster';
@@ -99,6 +112,8 @@ export interface StackHandle extends AsyncDisposable {
   readonly links: LinkFaults | undefined;
   /** Whole-node faults, where a node is a machine of its own (kind, clusters); undefined elsewhere. */
   readonly nodeFaults?: NodeFaults;
+  /** The Kubernetes API behind the stack's pods, where it has one (kind, clusters): for in-pod faults. */
+  readonly kubeAccess?: KubeAccess;
   /**
    * What the platform's own control plane saw between two times (Unix ms): on Kubernetes, pods created,
    * Ready, not Ready and deleted, nodes Ready and NotReady, from the API server's watch. Chaos reports it
@@ -122,6 +137,20 @@ export interface StackHandle extends AsyncDisposable {
   reach(url: string): Promise<string>;
   /** Stops everything the platform started. Idempotent. */
   down(): Promise<void>;
+}
+
+/**
+ * How the harness reaches the Kubernetes API of a stack whose components are pods (a component's
+ * `instance` names its pod): what a tool acting inside pods needs, such as xk6-disruptor.
+ */
+export interface KubeAccess {
+  kubectl: string;
+  kubeconfig: string;
+  /** The context to use; the kubeconfig's current one when unset. */
+  context?: string;
+  namespace: string;
+  /** Makes an image available to the cluster's nodes (kind: loaded into them; a real cluster pulls it). */
+  provideImage(image: string): Promise<void>;
 }
 
 export function matches(component: ComponentInfo, selector: ComponentSelector = {}): boolean {

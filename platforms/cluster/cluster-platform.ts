@@ -9,6 +9,7 @@ import type {
   BlastBudget,
   CleanupOptions,
   CleanupReport,
+  FaultReach,
   Platform,
   StackHandle,
   StackPlan,
@@ -24,7 +25,7 @@ import { newRunId } from '../kind/kind-platform.js';
 import { ClusterWatch, podReady } from '../kind/kube/cluster-watch.js';
 import { KubeStack } from '../kind/kube/kube-stack.js';
 import { attachStackPods, PodSlots } from '../kind/kube/stack-pods.js';
-import { renderKustomization } from '../kind/kustomize-render.js';
+import { type KubeObject, renderKustomization } from '../kind/kustomize-render.js';
 import { servicePort, stackObjectsFor } from '../kind/stack-objects.js';
 import { gauntletHome, runsDir } from '../state/gauntlet-home.js';
 import {
@@ -40,6 +41,7 @@ import { cleanupClusterRuns } from './cluster-cleanup.js';
 import { ClusterNodeFaults } from './cluster-node-faults.js';
 import { clusterObjectsFor, runLabel } from './cluster-objects.js';
 import { teardownClusterRun } from './cluster-teardown.js';
+import { describeReach } from './describe-reach.js';
 import {
   type AttachRole,
   attachRoles,
@@ -48,9 +50,18 @@ import {
   type LabelSelector,
   podMatches,
 } from './discover-components.js';
+import { findExistingObjects } from './existing-objects.js';
 import { findKubectl } from './find-kubectl.js';
 import { KillSwitch } from './kill-switch.js';
+import { conflictRefusal, namespaceConflicts } from './namespace-conflicts.js';
+import { overlayHasSecret, readOperatorSecret, type StackCredentials } from './operator-secret.js';
 import { PortForwards } from './port-forwards.js';
+import {
+  defaultStackOverlay,
+  type StackOverlayName,
+  stackOverlayDir,
+  stackOverlays,
+} from './stack-overlays.js';
 
 /** Where on an existing cluster: `--context`, `--namespace`, and the files that say it is allowed. */
 export interface ClusterTarget {
@@ -62,6 +73,8 @@ export interface ClusterTarget {
   allowlist?: string | undefined;
   /** The stack image as the cluster's nodes can pull it; default: the local build's tag (already on the nodes). */
   image?: string | undefined;
+  /** The deploy/k8s overlay to deploy (default `sim`, the simulated workers; `a100`: real A100 nodes). */
+  overlay?: StackOverlayName | undefined;
   /** Use a stack already deployed in the namespace (found by `selectors`); create and delete nothing. */
   attach?: boolean | undefined;
   /** --attach: the pods of each role (default `gauntlet.dev/role=<role>`). */
@@ -98,7 +111,13 @@ export class ClusterPlatform implements Platform {
   ) {}
 
   plan(config: ClusterConfig): StackPlan {
-    return planKindStack(config);
+    // An attached stack is found, not deployed: its workers are whatever pods it has, one per GPU by default.
+    return planKindStack(config, this.target.attach ? 1 : this.gpusPerWorker());
+  }
+
+  /** GPUs each worker pod of the overlay this platform deploys holds. */
+  private gpusPerWorker(): number {
+    return stackOverlays[this.target.overlay ?? defaultStackOverlay].gpusPerWorker;
   }
 
   cleanup(options: CleanupOptions = {}): Promise<CleanupReport[]> {
@@ -108,6 +127,36 @@ export class ClusterPlatform implements Platform {
   async blastBudget(): Promise<BlastBudget> {
     const { entry, target } = await this.admitted();
     return budgetOf(entry, target.allowlistFile);
+  }
+
+  /** `--dry-run`: what a deploy would create, and the pods and nodes the faults may act on (reads only). */
+  async describeReach(config: ClusterConfig, reach: FaultReach): Promise<string[]> {
+    const { target } = await this.admitted();
+    const kubectl = await findKubectl(this.root);
+    const overlayName = this.target.overlay ?? defaultStackOverlay;
+    const planned = this.target.attach
+      ? undefined
+      : plannedObjects(
+          await renderKustomization(stackOverlayDir(this.root, overlayName), { kubectl }),
+          config,
+          this.gpusPerWorker(),
+        );
+    const selectors = this.target.attach ? this.attachSelectors() : undefined;
+    return describeReach({
+      kubectl,
+      kubectlArgs: kubectlArgs(target),
+      where: target,
+      reach,
+      planned,
+      selectors,
+    });
+  }
+
+  /** --attach: each role's pods, by its --selector or the reference manifests' label. */
+  private attachSelectors(): Record<AttachRole, LabelSelector> {
+    return Object.fromEntries(
+      attachRoles.map((role) => [role, this.target.selectors?.[role] ?? defaultSelector(role)]),
+    ) as Record<AttachRole, LabelSelector>;
   }
 
   async up(config: ClusterConfig, options: UpOptions = {}): Promise<StackHandle> {
@@ -121,6 +170,19 @@ export class ClusterPlatform implements Platform {
     const { target } = await this.admitted();
     const kubectl = await findKubectl(this.root);
     if (this.target.attach) return this.attach(config, target, kubectl, options, readyTimeoutMs);
+    const overlayName = this.target.overlay ?? defaultStackOverlay;
+    const gpusPerWorker = this.gpusPerWorker();
+    const overlay = await renderKustomization(stackOverlayDir(this.root, overlayName), { kubectl });
+    // Before anything is built, recorded or applied: nothing of another stack in the namespace, and the
+    // credentials the pods will read.
+    await refuseOccupiedNamespace(kubectl, target, plannedObjects(overlay, config, gpusPerWorker));
+    const credentials: StackCredentials = overlayHasSecret(overlay)
+      ? {
+          apiKey: config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`,
+          adminToken: `adm-${randomBytes(16).toString('hex')}`,
+        }
+      : await readOperatorSecret(kubectl, kubectlArgs(target), target.namespace);
+    const { apiKey, adminToken } = credentials;
     const stackImage =
       this.target.image ?? (await ensureImages({ root: this.root, names: ['stack'], log })).stack?.tag ?? '';
     if (!this.target.image) {
@@ -131,8 +193,6 @@ export class ClusterPlatform implements Platform {
     const runId = newRunId();
     const runDir = join(options.runsDir ?? runsDir(), runId);
     mkdirSync(join(runDir, 'logs'), { recursive: true });
-    const apiKey = config.gateway.api_keys[0] ?? `gk-${randomBytes(12).toString('hex')}`;
-    const adminToken = `adm-${randomBytes(16).toString('hex')}`;
     const record = {
       runId,
       kubectl,
@@ -160,11 +220,8 @@ export class ClusterPlatform implements Platform {
     stack.saveState();
     const started = Date.now();
     try {
-      const overlay = await renderKustomization(join(this.root, 'deploy', 'k8s', 'overlays', 'sim'), {
-        kubectl,
-      });
       const objects = clusterObjectsFor(
-        stackObjectsFor(overlay, { config, stackImage, adminToken, apiKey }),
+        stackObjectsFor(overlay, { config, stackImage, adminToken, apiKey, gpusPerWorker }),
         {
           namespace: target.namespace,
           runId,
@@ -179,13 +236,13 @@ export class ClusterPlatform implements Platform {
         input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
       });
       log(
-        `applied ${objects.length} objects labelled ${runLabel}=${runId} in ${target.context}/${target.namespace}`,
+        `applied ${objects.length} objects (overlay ${overlayName}) labelled ${runLabel}=${runId} in ${target.context}/${target.namespace}`,
       );
 
       const watch = await ClusterWatch.start(target.kubeconfig, target.namespace, target.context);
       const { nodeFaults, forwards } = await wireStack(stack, watch, target, kubectl);
 
-      const expected = await attachStackPods(stack, watch, nodeFaults, readyTimeoutMs);
+      const expected = await attachStackPods(stack, watch, nodeFaults, readyTimeoutMs, gpusPerWorker);
       stack.gatewayUrl = await forwards.open('service/gateway', servicePort);
       stack.saveState();
       await waitForRouting(stack, readyTimeoutMs);
@@ -216,9 +273,7 @@ export class ClusterPlatform implements Platform {
     const watch = await ClusterWatch.start(target.kubeconfig, target.namespace, target.context);
     let stack: KubeStack | undefined;
     try {
-      const selectors = Object.fromEntries(
-        attachRoles.map((role) => [role, this.target.selectors?.[role] ?? defaultSelector(role)]),
-      ) as Record<AttachRole, LabelSelector>;
+      const selectors = this.attachSelectors();
       const found = discoverComponents(watch.pods(), watch.nodes(), selectors, target.namespace);
       if (found.problems.length > 0) throw new UserFacingError(`--attach: ${found.problems.join('; ')}`);
       const secrets = await stackSecrets(watch, target.namespace);
@@ -365,6 +420,15 @@ async function wireStack(
   kubectl: string,
 ): Promise<{ nodeFaults: ClusterNodeFaults; forwards: PortForwards }> {
   stack.watch = watch;
+  stack.kubeAccess = {
+    kubectl,
+    kubeconfig: target.kubeconfig,
+    context: target.context,
+    namespace: target.namespace,
+    // A real cluster's nodes pull a fault tool's image from its registry (ghcr.io for xk6-disruptor's
+    // agent); Gauntlet side-loads nothing into machines it does not own.
+    provideImage: async () => {},
+  };
   const nodeFaults = new ClusterNodeFaults(watch);
   stack.nodeFaults = nodeFaults;
   const forwards = new PortForwards({
@@ -387,6 +451,42 @@ async function wireStack(
   });
   stack.reachVia = (url) => reachPod(watch, forwards, url);
   return { nodeFaults, forwards };
+}
+
+/**
+ * The objects a deploy of `overlay` would create in the namespace, as kinds and names: what the
+ * occupancy check looks for. Names do not depend on the image, the credentials or the run id.
+ */
+function plannedObjects(
+  overlay: readonly KubeObject[],
+  config: ClusterConfig,
+  gpusPerWorker: number,
+): KubeObject[] {
+  return clusterObjectsFor(
+    stackObjectsFor(overlay, { config, stackImage: '', adminToken: '', apiKey: '', gpusPerWorker }),
+    { namespace: '', runId: '' },
+  );
+}
+
+/**
+ * One stack per namespace: refuses (exit 3) a deploy into a namespace that holds another run's objects, or
+ * objects under the names this one would apply over, naming them, their run, and the ways on.
+ */
+async function refuseOccupiedNamespace(
+  kubectl: string,
+  target: ResolvedTarget,
+  planned: readonly KubeObject[],
+): Promise<void> {
+  const existing = await findExistingObjects(kubectl, kubectlArgs(target), planned).catch((error: Error) => {
+    throw new UserFacingError(
+      `cannot check namespace ${target.namespace} on context ${target.context} for an existing stack, so nothing was deployed: ${error.message}`,
+    );
+  });
+  const conflicts = namespaceConflicts(
+    existing,
+    planned.map((o) => ({ kind: o.kind, name: o.metadata.name })),
+  );
+  if (conflicts) throw new UserFacingError(conflictRefusal(conflicts, target));
 }
 
 /** What a stack service says it is (`GET /v1/status`: id, node); empty when it does not say. */

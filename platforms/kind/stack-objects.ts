@@ -2,6 +2,7 @@ import { etcdMajority } from '../../core/cluster/etcd-quorum.js';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
 import { controlNodeName } from './kind-cluster-config.js';
 import type { KubeObject } from './kustomize-render.js';
+import { workerPodsPerNode } from './worker-groups.js';
 
 /** The gateway Service's NodePort, which the kind config publishes on 127.0.0.1. */
 export const gatewayNodePort = 30080;
@@ -19,14 +20,17 @@ export interface StackObjectsOptions {
    * controller evicts them; Kubernetes' default is 300 s. Unset keeps the default.
    */
   nodeLossTolerationS?: number;
+  /** GPUs each worker pod of the overlay holds (its nvidia.com/gpu): a node gets gpus / this many. Default 1. */
+  gpusPerWorker?: number;
 }
 
 type Json = Record<string, unknown>;
 
 /**
- * The sim overlay's objects made into this run's stack: one worker StatefulSet and PDB per configured
- * node (cloned from the overlay's first one), the replica counts, etcd's size, the run's config,
- * secrets and image, the control components pinned to kind's control-plane node, and the gateway
+ * An overlay's objects (sim, or the cluster platform's a100) made into this run's stack: one worker
+ * StatefulSet and PDB per configured node (cloned from the overlay's first one; one pod per GPU, or per
+ * GPU group where a pod holds more: workerPodsPerNode), the replica counts, etcd's size, the run's
+ * config, secrets and image, the control components pinned to kind's control-plane node, and the gateway
  * published as a NodePort. Pure: the same input gives the same objects.
  */
 export function stackObjectsFor(overlay: readonly KubeObject[], options: StackObjectsOptions): KubeObject[] {
@@ -39,11 +43,11 @@ export function stackObjectsFor(overlay: readonly KubeObject[], options: StackOb
   const kept = overlay.filter(
     (o) => !((o.kind === 'StatefulSet' || o.kind === 'PodDisruptionBudget') && isWorker(o)),
   );
-  const perNode = config.nodes.flatMap((node) => {
+  const perNode = [...workerPodsPerNode(config, options.gpusPerWorker)].flatMap(([node, workers]) => {
     // The template names its node in its name, labels, selector, nodeSelector and service JSON only.
-    const rename = <T>(o: T): T => JSON.parse(JSON.stringify(o).replaceAll(templateNode, node.name)) as T;
+    const rename = <T>(o: T): T => JSON.parse(JSON.stringify(o).replaceAll(templateNode, node)) as T;
     const set = rename(workerSet);
-    (set.spec as Json).replicas = node.gpus;
+    (set.spec as Json).replicas = workers;
     return [set, rename(workerPdb)];
   });
 
@@ -89,7 +93,9 @@ export function stackObjectsFor(overlay: readonly KubeObject[], options: StackOb
           });
         }
       }
-      if (tolerations.length > 0) podSpec.tolerations = tolerations;
+      // Added to the overlay's own (the a100 overlay's workers tolerate the GPU taint), never instead.
+      if (tolerations.length > 0)
+        podSpec.tolerations = [...((podSpec.tolerations as Json[]) ?? []), ...tolerations];
     }
     if (o.kind === 'StatefulSet' && role === 'etcd' && spec) spec.replicas = config.etcd.members;
     if (o.kind === 'PodDisruptionBudget' && role === 'etcd' && spec)

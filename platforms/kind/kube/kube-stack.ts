@@ -6,6 +6,7 @@ import { ComponentList } from '../../../core/platform/component-list.js';
 import type {
   ComponentHandle,
   ComponentSelector,
+  KubeAccess,
   NodeFaults,
   PlatformEvent,
   StackDescription,
@@ -68,6 +69,9 @@ export class KubeStack implements StackHandle {
   killSwitch(): string | undefined {
     return this.killSwitchCheck?.();
   }
+
+  /** The cluster's API for in-pod faults (xk6-disruptor); set by the platform once the stack is up. */
+  kubeAccess: KubeAccess | undefined;
 
   /** How the harness reaches a pod URL; unset where the host routes to the pod network (kind). */
   reachVia: ((url: string) => Promise<string>) | undefined;

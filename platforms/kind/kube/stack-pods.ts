@@ -8,15 +8,17 @@ import type { KubeStack } from './kube-stack.js';
 /**
  * Gives the stack one component per planned one, each bound to its pod as the watch sees it, and waits
  * (on the watch) until every one has a Ready pod with an address. Returns how many there are.
+ * `gpusPerWorker`: as the manifests were made with (stackObjectsFor), so the plan has their worker pods.
  */
 export async function attachStackPods(
   stack: KubeStack,
   watch: ClusterWatch,
   nodes: PodNodeConditions,
   readyTimeoutMs: number,
+  gpusPerWorker = 1,
 ): Promise<number> {
   const gateways = new PodSlots(watch, (p) => p.metadata?.labels?.['gauntlet.dev/role'] === 'gateway');
-  const planned = planKindStack(stack.config).components;
+  const planned = planKindStack(stack.config, gpusPerWorker).components;
   stack.add(
     planned.map((component) => {
       const podName = statefulPodName(component);
