@@ -52,7 +52,7 @@ describe('the cluster flags', () => {
 
   it('refuse an unknown --overlay, naming the allowed ones', () => {
     expect(() => parsed(['--overlay', 'h100'])).toThrow(
-      `option '--overlay <name>' argument 'h100' is invalid. must be one of sim, a100 (got "h100")`,
+      `option '--overlay <name>' argument 'h100' is invalid. must be one of sim, a100, a100-vllm (got "h100")`,
     );
   });
 

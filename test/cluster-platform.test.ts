@@ -135,27 +135,33 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     expect(await cluster?.kubectl(['get', 'all', '-n', namespace, '-o', 'name'])).toBe('');
   }, 180_000);
 
-  it("the a100 overlay's objects pass the API server's validation (server-side dry run; no GPU here)", async () => {
-    const config = parseClusterConfig('worker:\n  tensor_parallel: 2\n', 'cluster.yaml');
-    const objects = clusterObjectsFor(
-      stackObjectsFor(await renderKustomization(stackOverlayDir(root, 'a100'), { kubectl }), {
-        config,
-        stackImage: 'registry.example/gauntlet/stack:dry-run',
-        adminToken: 'adm',
-        apiKey: 'key',
-        gpusPerWorker: stackOverlays.a100.gpusPerWorker,
-      }),
-      { namespace, runId: 'a100-dry-run' },
-    );
-    const out = await cluster?.kubectl(
-      ['apply', '--dry-run=server', '-n', namespace, '-f', '-'],
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
-    );
-    expect(out).toContain('statefulset.apps/worker-node-a created (server dry run)');
-    expect(out).toContain('statefulset.apps/etcd created (server dry run)');
-    expect(out?.trim().split('\n')).toHaveLength(objects.length);
-    expect(await cluster?.kubectl(['get', 'all', '-n', namespace, '-o', 'name'])).toBe('');
-  }, 120_000);
+  for (const overlay of ['a100', 'a100-vllm'] as const) {
+    it(`the ${overlay} overlay's objects pass the API server's validation (server-side dry run; no GPU here)`, async () => {
+      const engine =
+        overlay === 'a100-vllm'
+          ? '  engine:\n    kind: openai\n    url: http://127.0.0.1:8000\n    model: glm-4-9b-chat\n'
+          : '';
+      const config = parseClusterConfig(`worker:\n  tensor_parallel: 2\n${engine}`, 'cluster.yaml');
+      const objects = clusterObjectsFor(
+        stackObjectsFor(await renderKustomization(stackOverlayDir(root, overlay), { kubectl }), {
+          config,
+          stackImage: 'registry.example/gauntlet/stack:dry-run',
+          adminToken: 'adm',
+          apiKey: 'key',
+          gpusPerWorker: stackOverlays[overlay].gpusPerWorker,
+        }),
+        { namespace, runId: `${overlay}-dry-run` },
+      );
+      const out = await cluster?.kubectl(
+        ['apply', '--dry-run=server', '-n', namespace, '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+      );
+      expect(out).toContain('statefulset.apps/worker-node-a created (server dry run)');
+      expect(out).toContain('statefulset.apps/etcd created (server dry run)');
+      expect(out?.trim().split('\n')).toHaveLength(objects.length);
+      expect(await cluster?.kubectl(['get', 'all', '-n', namespace, '-o', 'name'])).toBe('');
+    }, 120_000);
+  }
 
   it('deploys into the namespace, serves through the port-forward, and meets worker-kill through the API', async () => {
     const platform = new ClusterPlatform({

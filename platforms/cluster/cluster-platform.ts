@@ -58,6 +58,7 @@ import { overlayHasSecret, readOperatorSecret, type StackCredentials } from './o
 import { PortForwards } from './port-forwards.js';
 import {
   defaultStackOverlay,
+  engineMismatch,
   type StackOverlayName,
   stackOverlayDir,
   stackOverlays,
@@ -112,6 +113,10 @@ export class ClusterPlatform implements Platform {
 
   plan(config: ClusterConfig): StackPlan {
     // An attached stack is found, not deployed: its workers are whatever pods it has, one per GPU by default.
+    if (!this.target.attach) {
+      const mismatch = engineMismatch(config, this.target.overlay ?? defaultStackOverlay);
+      if (mismatch) throw new UserFacingError(mismatch);
+    }
     return planKindStack(config, this.target.attach ? 1 : this.gpusPerWorker());
   }
 
