@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actionlintStep } from './setup/actionlint.js';
+import { disruptorAgentStep } from './setup/disruptor-agent.js';
 import { dockerEngineStep, engineInfo, nginxForImagesStep } from './setup/docker.js';
 import { ensurePrivilegedContainers } from './setup/docker-runtime.js';
 import { formatDuration, readyLine, renderSummary, shortPath, wantsFullSummary } from './setup/format.js';
@@ -181,6 +182,10 @@ if (process.env.GAUNTLET_SETUP_KIND !== '0' && !process.argv.includes('--no-kind
         return { status: 'present', note: await ensureKindNodeImage(options) };
       }),
     },
+    // The image k6's xk6-disruptor injects into pods (ghcr.io/grafana/xk6-disruptor-agent), made from the
+    // agent's Go module and this machine's iptables (bin/setup/disruptor-agent.js); kind clusters get it with
+    // `kind load docker-image`. First time under a minute (go build, then docker import), later ~0.1 s.
+    { name: 'disruptor agent image', run: kindStep(disruptorAgentStep) },
   );
 }
 

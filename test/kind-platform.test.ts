@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
+import { agentImage } from '../chaos/faults/pod-http/pod-http-fault.js';
 import { StackFaults } from '../chaos/faults/stack-faults.js';
 import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
@@ -143,6 +144,75 @@ describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${ski
       expect(await Promise.all(s.components().map((c) => c.state()))).not.toContain('stopped');
     }, 300_000);
   }
+
+  it("worker-http-fault: xk6-disruptor delays and fails the worker's answers, no client sees it, and it goes", async () => {
+    const s = stack as StackHandle;
+    // Loaded before the load starts, so that the 8 s fault is not spent copying the image into the nodes.
+    await s.kubeAccess?.provideImage(agentImage);
+    const target = s.components({ role: 'worker' })[0];
+    // A connection open when the agent arrives is reset (its iptables rules cut what bypasses the proxy):
+    // such a probe counts as status 0.
+    const probe = async (): Promise<{ status: number; ms: number }> => {
+      const started = performance.now();
+      try {
+        const response = await fetch(`${target?.url}/v1/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify({
+            batchId: `probe-${started}`,
+            items: [{ id: `p-${started}`, promptTokens: 4, maxTokens: 1, seed: 1 }],
+          }),
+        });
+        await response.text();
+        return { status: response.status, ms: performance.now() - started };
+      } catch {
+        return { status: 0, ms: performance.now() - started };
+      }
+    };
+    // Straight to the target pod (the host routes to pod IPs on kind), beside the experiment's load.
+    const probes: Array<{ status: number; ms: number }> = [];
+    let running = true;
+    const prober = (async () => {
+      while (running) {
+        probes.push(await probe());
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    const result = await runExperiment(shortened(shippedExperiment('worker-http-fault')), {
+      stack: s,
+      load: new FetchLoad({ model: s.config.model_name }),
+      outDir: join(s.runDir, 'chaos', 'worker-http-fault'),
+    }).finally(() => {
+      running = false;
+    });
+    await prober;
+    const fault = result.faults[0];
+    const summary = JSON.stringify({
+      status: result.status,
+      reasons: result.reasons,
+      audit: result.audit,
+      fault: { ...fault, windows: undefined },
+      probes,
+    });
+    expect(result.status, summary).toBe('completed');
+    expect(fault?.targets, summary).toEqual([target?.id]);
+    expect(fault?.injectedAt, summary).not.toBeNull();
+    // The agent answered some probes with 503 and held the others 200 ms or more: the fault was real.
+    expect(
+      probes.some((p) => p.status === 503),
+      summary,
+    ).toBe(true);
+    expect(
+      probes.some((p) => p.status === 200 && p.ms >= 190),
+      summary,
+    ).toBe(true);
+    expect(fault?.failedTotal, summary).toBe(0);
+    expect(result.audit, summary).toEqual([]);
+    // Rolled back: the agent's rules are gone, the worker answers at once again.
+    const after = await probe();
+    expect(after.status).toBe(200);
+    expect(after.ms).toBeLessThan(190);
+  }, 300_000);
 
   it('a drain goes through the eviction API and its PodDisruptionBudget keeps one worker of the node', async () => {
     const s = stack as StackHandle;

@@ -240,6 +240,7 @@ describe('blast radius', () => {
       'gpu-slowdown',
       'gpu-oom',
       'gateway-kill',
+      'worker-http-fault',
     ]);
     for (const experiment of shippedExperiments) {
       const cluster = resolveTopology(clusterConfigSchema.parse(shippedExperimentCluster(experiment.id)));

@@ -8,6 +8,7 @@ import { gatewayKill, gatewayKillCluster } from './gateway-kill.js';
 import { gpuOom } from './gpu-oom.js';
 import { gpuSlowdown } from './gpu-slowdown.js';
 import { networkDelay } from './network-delay.js';
+import { workerHttpFault } from './worker-http-fault.js';
 import { workerKill } from './worker-kill.js';
 import { workerNodeFreeze } from './worker-node-freeze.js';
 import { workerNodeKill } from './worker-node-kill.js';
@@ -26,6 +27,7 @@ export const shippedExperiments: readonly Experiment[] = [
   gpuSlowdown,
   gpuOom,
   gatewayKill,
+  workerHttpFault,
 ];
 
 /** The cluster config a shipped experiment needs beyond the reference stack (empty: the reference stack). */

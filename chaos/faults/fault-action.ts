@@ -20,6 +20,7 @@ export const faultActions = [
   'network-partition',
   'network-bandwidth',
   'network-reset-peer',
+  'http-fault',
 ] as const;
 
 export type FaultAction = (typeof faultActions)[number];

@@ -27,6 +27,11 @@ export interface InjectTargets {
   /** Node actions only. */
   nodes: string[];
   label: FaultLabel;
+  /**
+   * How long the fault lasts when the experiment says so (else until the load ends), for an action whose
+   * tool needs a duration up front (xk6-disruptor); the rollback still ends it.
+   */
+  durationS: number | undefined;
 }
 
 /**

@@ -51,4 +51,5 @@ const sampleParams: Partial<Record<(typeof faultActions)[number], unknown>> = {
   'network-partition': { link: 'batcher->worker' },
   'network-bandwidth': { link: 'batcher->worker', rateKBps: 10 },
   'network-reset-peer': { link: 'batcher->worker' },
+  'http-fault': { delayMs: 100 },
 };

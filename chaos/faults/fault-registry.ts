@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Capability } from '../../core/platform/capabilities.js';
 import { etcdKillLeader, etcdKillMember, etcdQuorumLoss } from './actions/etcd-faults.js';
 import { gpuCrash, gpuErrorRate, gpuHang, gpuOom, gpuSlowdown } from './actions/gpu-faults.js';
+import { httpFault } from './actions/http-faults.js';
 import {
   networkBandwidth,
   networkLatency,
@@ -34,6 +35,7 @@ export const faultRegistry = {
   'network-partition': networkPartition,
   'network-bandwidth': networkBandwidth,
   'network-reset-peer': networkResetPeer,
+  'http-fault': httpFault,
 } satisfies Record<FaultAction, FaultDefinition>;
 
 export type FaultParamsSchema<A extends FaultAction> = (typeof faultRegistry)[A]['params'];

@@ -32,6 +32,7 @@ export async function injectFault(
     componentIds,
     nodes: choice.nodes,
     label,
+    durationS: spec.durationS,
   });
   return { spec, targets: componentIds, rollback };
 }

@@ -8,6 +8,8 @@ import { type Clock, systemClock } from '../clock.js';
 import type { LinkName } from '../experiment/experiment-schema.js';
 import { findEtcdLeader } from './etcd-status.js';
 import { FaultJournal, type JournalEntry } from './fault-journal.js';
+import { startDisruptor } from './pod-http/disruptor-run.js';
+import type { PodHttpFault } from './pod-http/pod-http-fault.js';
 import { createRollback, type Rollback } from './rollback.js';
 import { neutralOf, workerAdmin } from './worker-admin.js';
 
@@ -206,6 +208,38 @@ export class StackFaults {
             workerAdmin(await this.workerUrl(w), this.stack.adminToken, 'POST', neutral, this.httpTimeoutMs),
           ),
         );
+      },
+    );
+  }
+
+  /**
+   * HTTP faults inside the targets' pods (xk6-disruptor: its agent as an ephemeral container proxies the
+   * port). The rollback stops the agents and checks that their iptables rules are gone.
+   */
+  async podHttp(
+    componentIds: readonly string[],
+    fault: PodHttpFault,
+    durationS: number,
+    label?: FaultLabel,
+  ): Promise<Rollback> {
+    const access = this.stack.kubeAccess;
+    if (!access)
+      throw new Error(`${this.stack.platform}: HTTP faults inside pods need a Kubernetes platform`);
+    const components = componentIds.map((id) => this.stack.component(id));
+    const pods = components.map((c) => {
+      if (c.instance?.kind !== 'pod') throw new Error(`${c.id} is not a pod`);
+      return c.instance.pod;
+    });
+    let stop: (() => Promise<void>) | undefined;
+    return this.inject(
+      { ...label, action: label?.action ?? 'http-fault' },
+      [...componentIds],
+      { fault, pods },
+      async () => {
+        stop = (await startDisruptor(access, pods, fault, durationS, this.log)).stop;
+      },
+      async () => {
+        await stop?.();
       },
     );
   }

@@ -20,6 +20,11 @@ export const capabilityNames = [
   'link-faults',
   /** Simulated GPU faults through the workers' admin endpoint. */
   'gpu-faults',
+  /**
+   * HTTP faults inside a pod's network namespace (delay, error answers), from xk6-disruptor's agent as an
+   * ephemeral container: what a service mesh's fault injection does, without the mesh.
+   */
+  'pod-http-faults',
 ] as const;
 
 export type Capability = (typeof capabilityNames)[number];

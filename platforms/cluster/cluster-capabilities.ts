@@ -14,4 +14,5 @@ export const clusterCapabilities: Capabilities = {
   'node-drain': supported,
   'link-faults': unsupported('fault proxies on the links are not built for Kubernetes platforms yet'),
   'gpu-faults': supported,
+  'pod-http-faults': supported,
 };

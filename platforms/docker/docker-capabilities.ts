@@ -14,4 +14,7 @@ export const dockerCapabilities: Capabilities = {
   // With networkProxies: a toxiproxy container on the run's network, a proxy on every link (no netem here).
   'link-faults': supported,
   'gpu-faults': supported,
+  'pod-http-faults': unsupported(
+    'xk6-disruptor injects its agent into Kubernetes pods; on docker, network-latency (toxiproxy) delays a link',
+  ),
 };

@@ -12,4 +12,5 @@ export const kindCapabilities: Capabilities = {
   'node-drain': supported,
   'link-faults': unsupported('fault proxies on the links are not built for the kind platform yet'),
   'gpu-faults': supported,
+  'pod-http-faults': supported,
 };

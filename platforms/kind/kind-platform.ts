@@ -20,6 +20,7 @@ import { runsDir } from '../state/gauntlet-home.js';
 import { kindCapabilities } from './kind-capabilities.js';
 import { cleanupKindRuns, clusterNameOf } from './kind-cleanup.js';
 import { startKindCluster } from './kind-cluster.js';
+import { kindImageLoader } from './kind-image-loader.js';
 import { KindNodeFaults } from './kind-node-faults.js';
 import { planKindStack } from './kind-plan.js';
 import { ensureKindTools } from './kind-toolchain.js';
@@ -146,6 +147,12 @@ export class KindPlatform implements Platform {
 
       const watch = await ClusterWatch.start(cluster.kubeconfig, namespace);
       stack.watch = watch;
+      stack.kubeAccess = {
+        kubectl: tools.kubectl,
+        kubeconfig: cluster.kubeconfig,
+        namespace,
+        provideImage: kindImageLoader(tools.kind, name),
+      };
       const nodeFaults = new KindNodeFaults({ watch, rewire: (n) => cluster.rewire(n), readyTimeoutMs });
       stack.nodeFaults = nodeFaults;
       // Before the cluster goes: a paused node container would hold `kind delete` up.

@@ -10,4 +10,7 @@ export const localCapabilities: Capabilities = {
   'node-drain': unsupported('local processes have no scheduler to move them to another node'),
   'link-faults': supported,
   'gpu-faults': supported,
+  'pod-http-faults': unsupported(
+    'xk6-disruptor injects its agent into Kubernetes pods; on local processes, network-latency (toxiproxy) delays a link',
+  ),
 };

@@ -33,11 +33,15 @@ describe('the local platform before bring-up', () => {
     ]);
   });
 
-  it('declares node drain unsupported, with the reason, and everything else supported', () => {
+  it('declares node drain and in-pod HTTP faults unsupported, with the reasons, and everything else supported', () => {
     expect(missingCapabilities(platform.capabilities, capabilityNames)).toEqual([
       {
         capability: 'node-drain',
         reason: 'local processes have no scheduler to move them to another node',
+      },
+      {
+        capability: 'pod-http-faults',
+        reason: expect.stringContaining('xk6-disruptor injects its agent into Kubernetes pods'),
       },
     ]);
   });
