@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackHandle } from '../core/platform/platform.js';
-import { type StandInEngine, standInToken, startStandInEngine } from '../stack/testing/stand-in-engine.js';
+import {
+  chatStreamText,
+  type StandInEngine,
+  standInToken,
+  startStandInEngine,
+} from '../stack/testing/stand-in-engine.js';
 import { runCli } from './support/cli.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 
@@ -47,15 +52,6 @@ const post = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-async function streamedText(response: Response): Promise<string> {
-  return (await response.text())
-    .split('\n\n')
-    .filter((block) => block.startsWith('data: {'))
-    .map((block) => JSON.parse(block.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> })
-    .map((chunk) => chunk.choices?.[0]?.delta?.content ?? '')
-    .join('');
-}
-
 describe('the reference stack in front of an OpenAI-compatible engine', () => {
   it('answers through gateway, batcher and worker with the engine words', async () => {
     const infer = await post('/infer', { prompt: 'What does a batcher do?', max_tokens: 6, seed: 3 });
@@ -81,7 +77,7 @@ describe('the reference stack in front of an OpenAI-compatible engine', () => {
     });
     expect(response.status).toBe(200);
     const victim = stack.component(response.headers.get('x-gauntlet-worker-id') ?? '');
-    const text = streamedText(response);
+    const text = chatStreamText(response);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await victim.kill('SIGKILL');
     expect(await text).toBe(words(11, 40));

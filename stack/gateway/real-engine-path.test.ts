@@ -4,7 +4,7 @@ import { startBatcherServer } from '../batcher/batcher-server.js';
 import { headers } from '../protocol/headers.js';
 import type { BatcherRecord, WorkerRecord } from '../protocol/registry-keys.js';
 import { StaticRecordSource } from '../runtime/registry-view.js';
-import { standInToken, startStandInEngine } from '../testing/stand-in-engine.js';
+import { chatStreamText, standInToken, startStandInEngine } from '../testing/stand-in-engine.js';
 import { startWorkerServer, type WorkerServer } from '../worker/worker-server.js';
 import { startGatewayServer } from './gateway-server.js';
 
@@ -72,17 +72,6 @@ async function stackOverEngine(workerCount: number, tokenGapMs: number) {
 const words = (seed: number, count: number, from = 0) =>
   Array.from({ length: count - from }, (_, i) => standInToken(seed, from + i)).join('');
 
-/** The text of an OpenAI chat stream's deltas. */
-async function streamedText(response: Response): Promise<string> {
-  const body = await response.text();
-  return body
-    .split('\n\n')
-    .filter((block) => block.startsWith('data: {'))
-    .map((block) => JSON.parse(block.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> })
-    .map((chunk) => chunk.choices?.[0]?.delta?.content ?? '')
-    .join('');
-}
-
 describe('the reference stack in front of a real engine', () => {
   it('answers chat streams and completions with the engine text, and sends the engine the prompt', async () => {
     const { engine, post } = await stackOverEngine(1, 5);
@@ -94,7 +83,7 @@ describe('the reference stack in front of a real engine', () => {
       stream: true,
     });
     expect(chat.status).toBe(200);
-    expect(await streamedText(chat)).toBe(words(21, 8));
+    expect(await chatStreamText(chat)).toBe(words(21, 8));
     expect(engine.bodies[0]).toMatchObject({
       messages: [{ role: 'user', content: 'How fast is an A100?' }],
       max_tokens: 8,
@@ -125,7 +114,7 @@ describe('the reference stack in front of a real engine', () => {
     const first = response.headers.get(headers.workerId);
     const dying = workers.find((_, i) => `w${i}` === first);
     expect(dying).toBeDefined();
-    const text = streamedText(response);
+    const text = chatStreamText(response);
     await new Promise((resolve) => setTimeout(resolve, 250));
     // As the registry would once its lease lapsed: the batcher then sends the rest elsewhere.
     await dying?.close();

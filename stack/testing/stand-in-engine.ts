@@ -145,3 +145,13 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: status } }));
 }
+
+/** The text of an OpenAI chat completion stream's deltas, for checking what a client received. */
+export async function chatStreamText(response: Response): Promise<string> {
+  return (await response.text())
+    .split('\n\n')
+    .filter((block) => block.startsWith('data: {'))
+    .map((block) => JSON.parse(block.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> })
+    .map((chunk) => chunk.choices?.[0]?.delta?.content ?? '')
+    .join('');
+}
