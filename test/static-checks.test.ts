@@ -34,8 +34,12 @@ it('type-checks the project, the k6 scenarios and the setup scripts', async () =
 
 it('passes Biome with zero warnings', async () => {
   const result = await run(bin('biome'), ['check', '--error-on-warnings', '.'], { cwd: projectRoot() })
-    .then(() => ({ code: 0, stdout: '' }))
-    .catch((e: { code: number; stdout: string }) => e);
-  expect(result.stdout.slice(0, 4000)).toBe('');
+    .then(() => ({ code: 0, output: '' }))
+    // Biome writes its diagnostics to stderr when not on a terminal: both streams, so a failure names the file.
+    .catch((e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      output: `${e.stdout}${e.stderr}`,
+    }));
+  expect(result.output.slice(0, 4000)).toBe('');
   expect(result.code).toBe(0);
 }, 120_000);
