@@ -2,6 +2,7 @@ import { benchCapacity } from './capacity-bench.js';
 import { benchChaos } from './chaos-bench.js';
 import { benchCollectorInChild } from './collector-bench.js';
 import { benchDocker } from './docker-bench.js';
+import { benchEnginePath } from './engine-bench.js';
 import { benchKind } from './kind-bench.js';
 import { benchLoadgen, benchLoadgenAlone, benchOracleTtft } from './loadgen-bench.js';
 import { benchBatchingGain, benchBringup, benchOverhead } from './stack-bench.js';
@@ -27,6 +28,22 @@ export const benchSections: BenchSection[] = [
     async run() {
       const r = await benchBringup();
       return { figures: { local_bringup_s: round(r.upS), local_teardown_s: round(r.downS) }, details: r };
+    },
+  },
+  {
+    // The reference stack in front of a known-latency engine (worker.engine: openai): what it adds.
+    name: 'engine',
+    targets: {},
+    async run() {
+      const r = await benchEnginePath();
+      return {
+        figures: {
+          engine_path_overhead_p50_ms: round(r.overheadP50Ms, 1),
+          engine_path_overhead_p99_ms: round(r.overheadP99Ms, 1),
+          engine_path_errors: [...r.direct, ...r.stack].reduce((n, x) => n + x.errors, 0),
+        },
+        details: r,
+      };
     },
   },
   {

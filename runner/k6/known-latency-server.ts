@@ -20,13 +20,17 @@ export interface KnownLatencyServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** The model name `GET /v1/models` lists. */
+export const knownLatencyModel = 'known-latency';
+
 const defaults: KnownLatencyOptions = { inferDelayMs: 50, streamTokens: 5, tokenGapMs: 20 };
 
 /**
  * A server whose latency is known exactly, to check a load generator against (see
  * shared/notes/platform-facts.md, "Load generators"): `POST /infer` answers after inferDelayMs; streamed
  * `POST /v1/chat/completions` sends streamTokens OpenAI chunks tokenGapMs apart, then finish, usage and
- * [DONE]. Timers aim at absolute times from the request's arrival, so event-loop jitter does not add up.
+ * [DONE]; `GET /v1/models` lists one model, so that a worker can front it as an engine. Timers aim at
+ * absolute times from the request's arrival, so event-loop jitter does not add up.
  */
 export async function startKnownLatencyServer(
   options: Partial<KnownLatencyOptions> = {},
@@ -61,6 +65,12 @@ export async function startKnownLatencyServer(
         res.writeHead(200, { 'content-type': 'application/json', 'x-gauntlet-worker-id': 'known' });
         res.end(answer);
       });
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      // What a worker fronting this server as its engine checks before it registers (stack/worker/engine).
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: knownLatencyModel, object: 'model' }] }));
       return;
     }
     if (req.url === '/v1/chat/completions') {
