@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { referenceMaxTokens } from '../chaos/experiments/reference-steady-state.js';
 import { shippedExperimentCluster, shippedExperiments } from '../chaos/experiments/shipped-experiments.js';
 import { clusterConfigSchema, resolveTopology } from '../core/config/cluster-config.js';
 import { runChaos } from '../pipeline/chaos/run-chaos.js';
@@ -19,7 +20,8 @@ export async function benchChaos(): Promise<Record<string, unknown>> {
         outDir: dir,
         command: ['bench', experiment.id],
         seed: 1,
-        maxTokens: 16,
+        // What `gauntlet chaos` sends by default: the release gate's output length, which the SLOs assume.
+        maxTokens: referenceMaxTokens,
       });
       out[experiment.id] = {
         verdict: run.verdict,
@@ -28,7 +30,11 @@ export async function benchChaos(): Promise<Record<string, unknown>> {
           id: f.id,
           verdict: f.verdict,
           detectedAfterMs: f.detectedAfterMs,
+          detection: f.detection?.status,
           recoveredAfterMs: f.recoveredAfterMs,
+          // "held" (SLOs never left) and "not recovered" both have no time: the status tells them apart.
+          recovery: f.recovery?.status,
+          recoveryResolutionMs: f.recovery?.resolutionMs,
           failedRequests: f.failedRequests,
           streamsCut: f.streamsCut,
           lost: f.lostIds,
