@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { allowedCpus, formatCpuList, parseCpuList, parseCpuSplit, planCpuSplit } from './cpu-set.js';
 
 describe('CPU lists', () => {
@@ -19,6 +19,7 @@ describe('CPU lists', () => {
 
   it('reads the allowed CPUs from the status file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cpuset-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'status');
     writeFileSync(file, 'Name:\tnode\nCpus_allowed:\tf\nCpus_allowed_list:\t0-2,7\n');
     expect(allowedCpus(file)).toEqual([0, 1, 2, 7]);

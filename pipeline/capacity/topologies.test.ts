@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseTopologies } from './topologies.js';
 
 describe('parseTopologies', () => {
@@ -20,6 +20,7 @@ describe('parseTopologies', () => {
 
   it('takes a list of config files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'topo-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'one-gpu.yaml');
     writeFileSync(file, 'nodes:\n  - name: solo\n    gpus: 1\n');
     const [t] = parseTopologies(file);
