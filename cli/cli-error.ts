@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/config/config-error.js';
+import { StackStartError } from '../core/errors/stack-start-error.js';
 import { UserFacingError } from '../core/errors/user-facing-error.js';
 import { exitCodes } from '../core/exit-codes.js';
-import { StackStartError } from '../platforms/local/local-platform.js';
 
 /** Prints an error the way a user should see it and returns the exit code. */
 export function reportError(error: unknown): number {

@@ -112,7 +112,7 @@ export function registerAb(program: Command): void {
       try {
         const result = await runAb({
           sides: [{ ...sides[0] }, { ...sides[1] }],
-          platform: platformFor(flags.platform),
+          platform: await platformFor(flags.platform),
           part: {
             scenario,
             rate,

@@ -143,7 +143,7 @@ export function registerCapacity(program: Command): void {
       const promptTokens = Number(env.PROMPT_TOKENS_MEAN ?? TYPICAL_PROMPT_TOKENS) || TYPICAL_PROMPT_TOKENS;
       const log = (m: string) => process.stderr.write(`${m}\n`);
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
-      const topologies = flags.target ? targetTopology(flags) : platformTopologies(flags);
+      const topologies = flags.target ? targetTopology(flags) : await platformTopologies(flags);
       const mix = await resolveMix(flags.mix, topologies[0]?.target ?? {}, undefined, log);
       const interrupt = listenForInterrupt();
       try {
@@ -185,9 +185,10 @@ export function registerCapacity(program: Command): void {
     });
 }
 
-function platformTopologies(flags: CapacityFlags) {
-  const platform = platformFor(flags.platform ?? 'local');
-  return parseTopologies(flags.topologies, flags.config).map((t) => ({
+async function platformTopologies(flags: CapacityFlags) {
+  const topologies = parseTopologies(flags.topologies, flags.config);
+  const platform = await platformFor(flags.platform ?? 'local');
+  return topologies.map((t) => ({
     ...t,
     // Many bring-ups in a row on a host that the load itself keeps busy: more time than a single run's.
     target: { platform: { platform, config: t.config, readyTimeoutMs: CAPACITY_READY_TIMEOUT_MS } },

@@ -64,7 +64,7 @@ export function registerChaos(program: Command): void {
     .option('--out <dir>', 'folder for the reports (required unless --dry-run)')
     .action(async (name: string, flags: ChaosFlags) => {
       const config = loadClusterConfig(flags.config);
-      const platform = platformFor(flags.platform, platformOptionsOf(flags.platform, flags));
+      const platform = await platformFor(flags.platform, platformOptionsOf(flags.platform, flags));
       const topology = topologyOfPlan(platform.plan(config));
       const experiment = findExperiment(name, topology);
       assertCapabilities(experiment, platform);

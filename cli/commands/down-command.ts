@@ -13,7 +13,7 @@ export function registerDown(program: Command): void {
       const options = { all: flags.all ?? false, ...(flags.run ? { runId: flags.run } : {}) };
       // Every platform cleans up after its own stacks (processes, containers, namespaces).
       const reports: CleanupReport[] = [];
-      for (const platform of availablePlatforms()) reports.push(...(await platform.cleanup(options)));
+      for (const platform of await availablePlatforms()) reports.push(...(await platform.cleanup(options)));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ stopped: reports })}\n`);
         return;

@@ -70,7 +70,7 @@ export function registerGate(program: Command): void {
           `--suite: unknown suite "${flags.suite}"; suites: ${Object.keys(suites).join(', ')}`,
         );
       }
-      const target = resolveTarget(flags);
+      const target = await resolveTarget(flags);
       const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? suite.sloFile);
       const mix = await resolveMix(flags.mix, target, undefined, (m) => process.stderr.write(`${m}\n`));

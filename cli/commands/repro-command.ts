@@ -59,7 +59,7 @@ export function registerRepro(program: Command): void {
     .option('--no-progress', 'no live progress on stderr')
     .action(async (runDir: string, flags: ReproFlags) => {
       const source = await loadReproSource(resolve(runDir));
-      const target = rerunTarget(source, flags);
+      const target = await rerunTarget(source, flags);
       const log = (m: string) => process.stderr.write(`${m}\n`);
       for (const warning of source.warnings) log(`warning: ${warning}`);
       const interrupt = listenForInterrupt();
@@ -91,10 +91,10 @@ export function registerRepro(program: Command): void {
 }
 
 /** Where the rerun goes: --target, --platform, or the original run's platform, with its recorded config. */
-export function rerunTarget(
+export async function rerunTarget(
   source: ReproSource,
   flags: Omit<ReproFlags, 'tolerance' | 'progress'>,
-): RunTargetSpec {
+): Promise<RunTargetSpec> {
   if (flags.platform && flags.target)
     throw new UserFacingError('give either --platform or --target, not both');
   if (flags.target) {
@@ -116,5 +116,5 @@ export function rerunTarget(
     name = original.platform as PlatformName;
   }
   const config = flags.config ? loadClusterConfig(flags.config) : clusterConfigOf(source);
-  return { platform: { platform: platformFor(name), config } };
+  return { platform: { platform: await platformFor(name), config } };
 }

@@ -145,7 +145,7 @@ export function registerRun(program: Command): void {
     .action(async (scenario: ScenarioName, flags: RunFlags) => {
       const workloadVars = workloadEnv(flags, flags.env);
       const env = { ...flags.env, ...workloadVars };
-      const target = resolveTarget(flags);
+      const target = await resolveTarget(flags);
       const serverMetrics = serverMetricsSource(flags);
       const slos = loadSloFile(flags.slos ?? defaultSloFile());
       const defaults = scenarioDefaults[scenario];
@@ -208,7 +208,7 @@ export function registerRun(program: Command): void {
     });
 }
 
-export function resolveTarget(
+export async function resolveTarget(
   flags: ClusterFlags & {
     platform?: PlatformName;
     config?: string;
@@ -216,7 +216,7 @@ export function resolveTarget(
     apiKey?: string;
     cpuSplit?: CpuSplitPolicy;
   },
-): RunTargetSpec {
+): Promise<RunTargetSpec> {
   if (flags.platform && flags.target)
     throw new UserFacingError('give either --platform or --target, not both');
   if (flags.target) {
@@ -232,7 +232,7 @@ export function resolveTarget(
   const platform = flags.platform ?? 'local';
   return {
     platform: {
-      platform: platformFor(platform, platformOptionsOf(platform, flags)),
+      platform: await platformFor(platform, platformOptionsOf(platform, flags)),
       config: loadClusterConfig(flags.config),
       ...(flags.cpuSplit ? { cpuSplit: flags.cpuSplit } : {}),
     },

@@ -29,7 +29,8 @@ export function registerUp(program: Command): void {
       const log = flags.json ? () => {} : (m: string) => process.stderr.write(`${m}\n`);
       const interrupt = listenForInterrupt();
       try {
-        const stack = await platformFor(flags.platform, platformOptionsOf(flags.platform, flags)).up(config, {
+        const platform = await platformFor(flags.platform, platformOptionsOf(flags.platform, flags));
+        const stack = await platform.up(config, {
           detached: flags.detach ?? false,
           log,
         });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../../core/config/cluster-config.js';
+import { StackStartError } from '../../core/errors/stack-start-error.js';
 import type { CleanupOptions, CleanupReport } from '../../core/platform/cleanup.js';
 import type { Platform, StackHandle, StackPlan, UpOptions } from '../../core/platform/platform.js';
 import { waitForRouting } from '../../core/platform/wait-for-routing.js';
@@ -24,10 +25,6 @@ import { controlNode, loadBalancerId, planLocalStack } from './local-plan.js';
 import { LocalStack } from './local-stack.js';
 import { startLinkProxies } from './network/link-proxies.js';
 import { LocalLinkFaults } from './network/local-link-faults.js';
-
-export class StackStartError extends Error {
-  override readonly name = 'StackStartError';
-}
 
 /** The embedded default platform: every component a process on 127.0.0.1, free ports, logs in a run folder. */
 export class LocalPlatform implements Platform {
