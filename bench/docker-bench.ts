@@ -3,8 +3,7 @@ import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import { docker } from '../platforms/docker/docker-cli.js';
 import { DockerPlatform } from '../platforms/docker/docker-platform.js';
 import { labelKeys } from '../platforms/docker/stack/labels.js';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+import { median } from './median.js';
 
 /** Containers, networks and volumes labelled with a run id: what a finished teardown must leave at zero. */
 async function leftOf(runId: string): Promise<number> {

@@ -6,7 +6,9 @@ import { type BenchTarget, benchSections } from './sections.js';
 /**
  * `npm run bench`: measures side by side in one run and writes bench/results.json (figures, targets,
  * pass/miss per figure, and the raw details) and prints a table. Not a test: speed is measured, not asserted.
- * `--only a,b` runs some sections; their figures replace those keys in the existing results file.
+ * `--only a,b` runs some sections; their figures replace those keys in the existing results file. Each
+ * figure and each section carries the time it was measured, so that a file written by several `--only`
+ * runs never dates an old figure by the newest run.
  */
 async function main(): Promise<void> {
   const onlyIndex = process.argv.indexOf('--only');
@@ -14,9 +16,11 @@ async function main(): Promise<void> {
   process.env.GAUNTLET_HOME ??= join(projectRoot(), '.gauntlet', 'bench');
   const file = join(projectRoot(), 'bench', 'results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchFile) : undefined;
+  const machine = `${(await import('node:os')).cpus().length} cores, Node ${process.versions.node}`;
   const results: BenchFile = {
-    measuredAt: new Date().toISOString(),
-    machine: `${(await import('node:os')).cpus().length} cores, Node ${process.versions.node}`,
+    writtenAt: new Date().toISOString(),
+    machine,
+    sections: { ...(only ? previous?.sections : {}) },
     figures: { ...(only ? previous?.figures : {}) },
     details: { ...(only ? previous?.details : {}) },
   };
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
     if (only && !only.has(section.name)) continue;
     process.stderr.write(`bench: ${section.name}...\n`);
     const started = Date.now();
+    const measuredAt = new Date(started).toISOString();
     try {
       const { figures, details } = await section.run();
       for (const [key, value] of Object.entries(figures)) {
@@ -31,11 +36,14 @@ async function main(): Promise<void> {
           value,
           target: section.targets[key],
           met: meets(value, section.targets[key]),
+          measuredAt,
         };
       }
       results.details[section.name] = details;
+      results.sections[section.name] = { measuredAt, machine, durationS: (Date.now() - started) / 1000 };
     } catch (error) {
       results.details[section.name] = { error: (error as Error).message };
+      results.sections[section.name] = { measuredAt, machine, error: (error as Error).message };
       process.stderr.write(`bench: ${section.name} failed: ${(error as Error).message}\n`);
     }
     process.stderr.write(`bench: ${section.name} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -46,9 +54,15 @@ async function main(): Promise<void> {
 }
 
 interface BenchFile {
-  measuredAt: string;
+  /** When the file was last written (by a full run or an `--only` run). */
+  writtenAt: string;
   machine: string;
-  figures: Record<string, { value: number; target: BenchTarget | undefined; met: boolean | undefined }>;
+  /** Per section: when it ran, on what, for how long (or why it failed). */
+  sections: Record<string, { measuredAt: string; machine: string; durationS?: number; error?: string }>;
+  figures: Record<
+    string,
+    { value: number; target: BenchTarget | undefined; met: boolean | undefined; measuredAt: string }
+  >;
   details: Record<string, unknown>;
 }
 
@@ -63,10 +77,11 @@ function printTable(results: BenchFile): void {
     String(f.value),
     f.target ? `${f.target.op} ${f.target.value}` : '',
     f.met === undefined ? '' : f.met ? 'met' : 'MISSED',
+    f.measuredAt?.slice(0, 16) ?? '',
   ]);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), 8));
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), 8));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 8)).join('  ');
-  process.stdout.write(`${line(['figure', 'value', 'target', ''])}\n`);
+  process.stdout.write(`${line(['figure', 'value', 'target', '', 'measured at'])}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   process.stdout.write(`written to bench/results.json\n`);
 }

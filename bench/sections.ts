@@ -1,5 +1,6 @@
 import { benchCapacity } from './capacity-bench.js';
 import { benchChaos } from './chaos-bench.js';
+import { benchCliStartup } from './cli-bench.js';
 import { benchCollectorInChild } from './collector-bench.js';
 import { benchDocker } from './docker-bench.js';
 import { benchEnginePath } from './engine-bench.js';
@@ -28,6 +29,21 @@ export const benchSections: BenchSection[] = [
     async run() {
       const r = await benchBringup();
       return { figures: { local_bringup_s: round(r.upS), local_teardown_s: round(r.downS) }, details: r };
+    },
+  },
+  {
+    // What every command pays before it does anything (its module graph); no target was set by an issue.
+    name: 'cli',
+    targets: {},
+    async run() {
+      const r = await benchCliStartup();
+      return {
+        figures: {
+          cli_help_s: round(r.medianS.help ?? Number.NaN),
+          cli_status_s: round(r.medianS.status ?? Number.NaN),
+        },
+        details: r,
+      };
     },
   },
   {
