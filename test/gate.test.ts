@@ -42,10 +42,12 @@ describe('gauntlet gate', () => {
 
   beforeAll(async () => {
     healthy = await gate(healthyDir, hasPrometheus ? ['--prometheus'] : []);
-    // The planted regression: every GPU step 4x slower, through the stack's own config.
+    // The planted regression: every GPU step 4x slower, through the stack's own config. Its gate sends
+    // /infer alone: the suite is then sized for one p99 instead of two (35 s of load instead of 58 s), and
+    // the SLO it must fail is that one; the stream's SLO is not_applicable, which this test does not judge.
     const slowConfig = join(home, 'slow.yaml');
     writeFileSync(slowConfig, 'worker:\n  slowdown: 4\n');
-    slow = await gate(slowDir, ['--config', slowConfig]);
+    slow = await gate(slowDir, ['--config', slowConfig, '--mix', 'infer:1']);
   }, 400_000);
 
   it('passes a healthy stack with exit 0 and writes all four reports', () => {
