@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +25,17 @@ const register = `data:text/javascript,${encodeURIComponent(
 )}`;
 
 async function packagesLoadedBy(args: string[]): Promise<string[]> {
-  const { stderr } = await run(
-    process.execPath,
-    ['--import', register, join(projectRoot(), 'bin', 'gauntlet.js'), ...args],
-    { env: { ...process.env, GAUNTLET_HOME: join(projectRoot(), '.gauntlet-ci', 'startup-home') } },
-  );
-  return stderr.split('\n').filter((line) => line.startsWith('LOADED '));
+  const home = mkdtempSync(join(tmpdir(), 'gauntlet-startup-'));
+  try {
+    const { stderr } = await run(
+      process.execPath,
+      ['--import', register, join(projectRoot(), 'bin', 'gauntlet.js'), ...args],
+      { env: { ...process.env, GAUNTLET_HOME: home } },
+    );
+    return stderr.split('\n').filter((line) => line.startsWith('LOADED '));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 describe('CLI start-up', () => {
