@@ -248,6 +248,11 @@ export const faultRecordSchema = z
     streamsCut: count.optional(),
     duplicatedIds: count.optional(),
     lostIds: count.optional(),
+    stalledRequests: count
+      .optional()
+      .describe(
+        "answered requests that waited past the experiment's stalledAfterS (with maxStalledRequests)",
+      ),
     errorBudgetBurned: z
       .number()
       .nullable()

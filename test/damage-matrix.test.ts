@@ -96,13 +96,17 @@ interface Row {
 
 const rows: Row[] = [
   {
-    defect: 'worker_never_answers_share: 1 (armed by the restart at the rollback)',
-    yaml: 'defects:\n  worker_never_answers_share: 1\n',
+    defect: 'worker_never_answers_share: 0.5 (armed by the restart at the rollback)',
+    yaml: 'defects:\n  worker_never_answers_share: 0.5\n',
     experiment: 'worker-kill',
-    // The batcher's first-token timeout (10 s) hands each swallowed sequence to another worker: clients get
-    // their answer 10 s late, so the SLOs after the fault (the fault's after-window check) break.
+    // The batcher's first-token timeout (10 s) hands each swallowed sequence to another worker: those clients
+    // get their answer 10 s late. They are a handful (the batcher ejects the worker at its first timeout), too
+    // few for any p99 window to fail with confidence: the count of stalled answers is what catches them.
     caught: (result) => {
-      expect(failedExpectations(result.faults[0]), summary(result)).toContain('after-window');
+      const fault = result.faults[0];
+      expect(failedExpectations(fault), summary(result)).toContain('maxStalledRequests');
+      expect(fault?.stalled, summary(result)).toBeGreaterThan(0);
+      expect(fault?.failedTotal, summary(result)).toBe(0);
     },
   },
   {
@@ -187,13 +191,13 @@ function runShortened(stack: StackHandle, id: Row['experiment'], dir: string) {
   }).then((result) => ({ experiment, result }));
 }
 
-// Opt-in (GAUNTLET_DAMAGE_MATRIX=1, about 4-6 minutes): on a shared 2-core host a healthy stack's steady
-// state at the 300 ms SLOs is itself at the mercy of whatever else runs there (p99 over 5 s windows read
-// 290-920 ms beside a test run), so the matrix is not yet stable enough to gate every CI run on.
-const matrixEnabled = process.env.GAUNTLET_DAMAGE_MATRIX === '1';
+// On by default (about 4 minutes): every verdict must be able to fail, and this is where each planted defect
+// shows it does. Integration files run one at a time, so the stack has the host to itself; a run that is no
+// evidence either way (noEvidence) is tried once more. GAUNTLET_DAMAGE_MATRIX=0 skips it, visibly.
+const matrixEnabled = process.env.GAUNTLET_DAMAGE_MATRIX !== '0';
 
 describe.skipIf(!matrixEnabled)(
-  'damage matrix: each defect switch fails the experiment it damages; none, and nothing fails (GAUNTLET_DAMAGE_MATRIX=1)',
+  'damage matrix: each defect switch fails the experiment it damages; none, and nothing fails (skip: GAUNTLET_DAMAGE_MATRIX=0)',
   () => {
     let stack: StackHandle | undefined;
 

@@ -3,7 +3,13 @@ import { fieldPath } from '../../core/config/config-error.js';
 import type { Role } from '../../stack/protocol/registry-keys.js';
 import { faultDefinition, faultRegistry } from '../faults/fault-registry.js';
 import { targetIssues } from './blast-radius.js';
-import { type Expectations, type Experiment, type FaultSpec, impliedRole } from './experiment-schema.js';
+import {
+  DEFAULT_STALLED_AFTER_S,
+  type Expectations,
+  type Experiment,
+  type FaultSpec,
+  impliedRole,
+} from './experiment-schema.js';
 import { candidatesOf, scopeOf, selectTargets } from './resolve-targets.js';
 import { describeSlo, formatPercent } from './slo.js';
 import type { Topology } from './topology.js';
@@ -113,6 +119,8 @@ function describeExpectations(e: Expectations): string {
     e.maxRecoveryS !== undefined && `recovered within ${e.maxRecoveryS} s`,
     e.noLostRequests && 'no lost request',
     e.noDuplicates && 'no duplicate',
+    e.maxStalledRequests !== undefined &&
+      `stalled over ${e.stalledAfterS ?? DEFAULT_STALLED_AFTER_S} s <= ${e.maxStalledRequests}`,
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'none (measured only)';
 }

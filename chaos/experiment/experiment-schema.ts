@@ -21,6 +21,9 @@ const slug = z
 export type { FaultAction, LinkDirection, LinkName };
 export { directionSchema, linkSchema, roleSchema, signalSchema };
 
+/** What counts as a stalled request when an experiment sets maxStalledRequests alone: ten times 300 ms. */
+export const DEFAULT_STALLED_AFTER_S = 3;
+
 export const expectationsSchema = z.strictObject({
   maxFailedRequests: z.number().int().min(0).optional(),
   maxRecoveryS: z.number().min(0).optional(),
@@ -28,6 +31,14 @@ export const expectationsSchema = z.strictObject({
   maxStreamsCut: z.number().int().min(0).optional(),
   noLostRequests: z.boolean().optional(),
   noDuplicates: z.boolean().optional(),
+  /**
+   * How many answered requests may wait longer than `stalledAfterS` for their answer to start (time to first
+   * token for streams, the whole request otherwise), counted from the injection to the load's end: the
+   * requests a fault or its rollback left waiting, which a p99 over a window cannot show when they are few.
+   */
+  maxStalledRequests: z.number().int().min(0).optional(),
+  /** What counts as stalled for `maxStalledRequests` (default 3 s: ten times the reference SLOs' 300 ms). */
+  stalledAfterS: z.number().positive().max(3_600).optional(),
 });
 
 export const targetSchema = z.strictObject({

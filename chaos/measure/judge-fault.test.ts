@@ -162,3 +162,51 @@ describe('judgeFault', () => {
     ).toBe('inconclusive');
   });
 });
+
+describe('judgeFault: stalled requests', () => {
+  const stalled = {
+    count: 2,
+    shown: [
+      { id: 'r4', waitMs: 10_212 },
+      { id: 'r9', waitMs: 10_010 },
+    ],
+  };
+
+  it('fails when answers came after waiting past the limit, naming the slowest', () => {
+    const result = judgeFault(
+      { impact: impact(), detection: detected, recovery: recovery(), stalled },
+      { maxStalledRequests: 0, stalledAfterS: 3 },
+    );
+    expect(result.verdict).toBe('fail');
+    expect(result.checks).toEqual([
+      {
+        name: 'maxStalledRequests',
+        verdict: 'fail',
+        measured: 2,
+        limit: 0,
+        detail: 'requests answered after waiting over 3 s: 2 > maxStalledRequests 0 (r4 10.2 s, r9 10.0 s)',
+      },
+    ]);
+  });
+
+  it('passes with none stalled, and a starved host makes a stall inconclusive, not a fail', () => {
+    const none = judgeFault(
+      { impact: impact(), detection: detected, recovery: recovery(), stalled: { count: 0, shown: [] } },
+      { maxStalledRequests: 0 },
+    );
+    expect(none.checks[0]).toMatchObject({ name: 'maxStalledRequests', verdict: 'pass', measured: 0 });
+    expect(none.checks[0]?.detail).toContain('over 3 s');
+    const starved = judgeFault(
+      {
+        impact: impact(),
+        detection: detected,
+        recovery: recovery(),
+        stalled,
+        stalledHostStarved: 'gateway event loop 900 ms late',
+      },
+      { maxStalledRequests: 0 },
+    );
+    expect(starved.verdict).toBe('inconclusive');
+    expect(starved.checks[0]?.detail).toContain('but gateway event loop 900 ms late');
+  });
+});

@@ -1,9 +1,10 @@
 import { combineVerdicts, type Verdict } from '../../reports/model/kinds.js';
-import type { Expectations } from '../experiment/experiment-schema.js';
+import { DEFAULT_STALLED_AFTER_S, type Expectations } from '../experiment/experiment-schema.js';
 import type { Detection } from './detection.js';
 import type { FaultImpact } from './fault-impact.js';
 import { describeRecovery, type Recovery } from './recovery.js';
 import type { SloWindow } from './slo-window.js';
+import type { StalledRequests } from './stalled-requests.js';
 
 export interface FaultMeasures {
   impact: FaultImpact;
@@ -11,6 +12,10 @@ export interface FaultMeasures {
   recovery: Recovery;
   /** The window after the fault (and its recovery) to the load's end. */
   after?: SloWindow;
+  /** Answered requests that waited past `stalledAfterS`, from the injection to the load's end. */
+  stalled?: StalledRequests;
+  /** Why the host was starved from the injection to the load's end (the span the stalled count covers). */
+  stalledHostStarved?: string | undefined;
   /**
    * Why the stack's host was starved while the fault was judged, or undefined: then a time to detect or to
    * recover that misses its limit may be the host's CPU, not the stack, and is inconclusive, not fail.
@@ -98,6 +103,9 @@ export function judgeFault(m: FaultMeasures, expect: Expectations): Judgement {
       detail: `duplicated requests ${m.impact.duplicated}${ids}`,
     });
   }
+  if (expect.maxStalledRequests !== undefined && m.stalled) {
+    add(stalledCheck(m.stalled, expect.maxStalledRequests, expect.stalledAfterS, m.stalledHostStarved));
+  }
   if (checks.length === 0) {
     return {
       verdict: 'inconclusive',
@@ -173,6 +181,31 @@ function detectionCheck(d: Detection, maxS: number): ExpectationCheck {
     measured: s,
     detail: unsure ? `${detail}, but it may have happened within the limit: the probe saw it late` : detail,
   };
+}
+
+function stalledCheck(
+  s: StalledRequests,
+  max: number,
+  afterS = DEFAULT_STALLED_AFTER_S,
+  hostStarved: string | undefined,
+): ExpectationCheck {
+  const ok = s.count <= max;
+  const worst = s.shown.map((r) => `${r.id} ${(r.waitMs / 1000).toFixed(1)} s`).join(', ');
+  const detail =
+    `requests answered after waiting over ${afterS} s: ${s.count} ${ok ? '<=' : '>'} maxStalledRequests ${max}` +
+    (s.count > 0 ? ` (${worst}${s.count > s.shown.length ? ', ...' : ''})` : '');
+  // A host so short of CPU that the stack's own timers fired late can hold an answer back by itself; a
+  // stall is then no evidence against the stack.
+  if (!ok && hostStarved) {
+    return {
+      name: 'maxStalledRequests',
+      verdict: 'inconclusive',
+      measured: s.count,
+      limit: max,
+      detail: `${detail}; but ${hostStarved}`,
+    };
+  }
+  return { name: 'maxStalledRequests', verdict: ok ? 'pass' : 'fail', measured: s.count, limit: max, detail };
 }
 
 /** The SLOs over the rest of the load after the fault: the stack must be back, shown with intervals. */

@@ -1,6 +1,12 @@
 import type { Verdict } from '../../reports/model/kinds.js';
 import { overloadDuring } from '../../reports/slo/host-overload.js';
-import type { Expectations, FaultAction, FaultSpec, RoleName } from '../experiment/experiment-schema.js';
+import {
+  DEFAULT_STALLED_AFTER_S,
+  type Expectations,
+  type FaultAction,
+  type FaultSpec,
+  type RoleName,
+} from '../experiment/experiment-schema.js';
 import type { Slo } from '../experiment/slo.js';
 import type { JournalEntry } from '../faults/fault-journal.js';
 import { linkOf } from '../faults/fault-registry.js';
@@ -11,6 +17,7 @@ import { type ExpectationCheck, judgeFault } from './judge-fault.js';
 import type { MeasuredRequest } from './measured-request.js';
 import { type Recovery, recoveryOf } from './recovery.js';
 import { type SloWindow, sloWindow } from './slo-window.js';
+import { stalledRequests } from './stalled-requests.js';
 
 /** One fault's outcome, joined from the journal, the requests and the detection probe. Times in Unix ms. */
 export interface FaultResult {
@@ -37,6 +44,8 @@ export interface FaultResult {
   duplicated: number;
   lostIds: string[];
   duplicatedIds: string[];
+  /** Answered requests that waited past the experiment's stalledAfterS (0 unless maxStalledRequests is set). */
+  stalled: number;
   verdict: Verdict;
   /** One structured record per expectation: measured, allowed, verdict. */
   checks: ExpectationCheck[];
@@ -99,6 +108,7 @@ export function measureFault(
       duplicated: 0,
       lostIds: [],
       duplicatedIds: [],
+      stalled: 0,
       verdict: 'inconclusive',
       checks: [
         {
@@ -165,8 +175,28 @@ export function measureFault(
     fromS: injectedAt / 1000,
     toS: duringEnd / 1000,
   });
+  const stalled =
+    expectations.maxStalledRequests === undefined
+      ? undefined
+      : stalledRequests(
+          ctx.sorted,
+          injectedAt,
+          (expectations.stalledAfterS ?? DEFAULT_STALLED_AFTER_S) * 1000,
+        );
+  const stalledHostStarved = overloadDuring(opts.hostOverloads ?? [], {
+    fromS: injectedAt / 1000,
+    toS: ctx.loadEndMs / 1000,
+  });
   const judgement = judgeFault(
-    { impact, detection, recovery, ...(after ? { after } : {}), ...(hostStarved ? { hostStarved } : {}) },
+    {
+      impact,
+      detection,
+      recovery,
+      ...(after ? { after } : {}),
+      ...(hostStarved ? { hostStarved } : {}),
+      ...(stalled ? { stalled } : {}),
+      ...(stalledHostStarved ? { stalledHostStarved } : {}),
+    },
     expectations,
   );
   return {
@@ -185,6 +215,7 @@ export function measureFault(
     duplicated: impact.duplicated,
     lostIds: impact.lostIds,
     duplicatedIds: impact.duplicatedIds,
+    stalled: stalled?.count ?? 0,
     verdict: judgement.verdict,
     checks: judgement.checks,
     windows,

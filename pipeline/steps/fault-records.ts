@@ -38,6 +38,9 @@ export function faultRecords(result: ExperimentResult, timeOriginMs: number): Fa
       streamsCut: fault.streamsCut,
       duplicatedIds: fault.duplicated,
       lostIds: fault.lost,
+      ...(fault.checks.some((c) => c.name === 'maxStalledRequests')
+        ? { stalledRequests: fault.stalled }
+        : {}),
       verdict: fault.verdict,
       ...(unmet.length > 0 ? { reason: unmet.map((c) => `${c.name}: ${c.detail}`).join('; ') } : {}),
       expectations: fault.checks.map((c) => ({
