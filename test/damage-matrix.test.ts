@@ -125,15 +125,16 @@ const rows: Row[] = [
     },
   },
   {
-    defect: 'batcher_fail_share_after_return: 0.1 (armed when the restarted worker registers again)',
-    yaml: 'defects:\n  batcher_fail_share_after_return: 0.1\n',
+    defect: 'batcher_fail_share_after_return: 0.01 (armed when the restarted worker registers again)',
+    yaml: 'defects:\n  batcher_fail_share_after_return: 0.01\n',
     experiment: 'worker-kill',
-    // After the rollback, 10 % of answers fail: the after-check's error rate breaks its < 1 % SLO. (1 %, the
-    // issue's figure, sits on that threshold: no window can show it breaks it; see stack/README.md.)
+    // After the rollback, 1 % of answers fail. The after-check's error rate cannot show it (1 % sits on its
+    // < 1 % threshold); counted one by one, the requests sent after the rollback can. The defect's draws are
+    // seeded (cluster seed 42): batcher-1 fails its 16th answer after arming, batcher-0 its 52nd, and each
+    // delivers ~125 in the 10 s after the rollback, so the run sees failures every time.
     caught: (result) => {
-      const errors = afterCheckSlo(result, 'error_rate');
-      expect(errors?.verdict, summary(result)).toBe('fail');
-      expect(result.afterCheck?.failed, summary(result)).toBeGreaterThan(0);
+      const fault = result.faults[0];
+      expect(failedExpectations(fault), summary(result)).toContain('maxFailedAfterRollback');
     },
   },
   {

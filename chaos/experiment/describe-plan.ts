@@ -115,6 +115,7 @@ function describeExpectations(e: Expectations): string {
   const parts = [
     e.maxFailedRequests !== undefined && `failed <= ${e.maxFailedRequests}`,
     e.maxStreamsCut !== undefined && `streams cut <= ${e.maxStreamsCut}`,
+    e.maxFailedAfterRollback !== undefined && `failed after the rollback <= ${e.maxFailedAfterRollback}`,
     e.maxDetectS !== undefined && `detected within ${e.maxDetectS} s`,
     e.maxRecoveryS !== undefined && `recovered within ${e.maxRecoveryS} s`,
     e.noLostRequests && 'no lost request',

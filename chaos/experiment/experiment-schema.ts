@@ -32,6 +32,12 @@ export const expectationsSchema = z.strictObject({
   noLostRequests: z.boolean().optional(),
   noDuplicates: z.boolean().optional(),
   /**
+   * How many requests sent after the fault's rollback (to the load's end) may fail: damage the rollback left
+   * behind. The after-check's error-rate SLO cannot show a small share (1 % sits on its < 1 % threshold);
+   * counted one by one, a single failure shows it. Not applicable to a fault rolled back at the load's end.
+   */
+  maxFailedAfterRollback: z.number().int().min(0).optional(),
+  /**
    * How many answered requests may wait longer than `stalledAfterS` for their answer to start (time to first
    * token for streams, the whole request otherwise), counted from the injection to the load's end: the
    * requests a fault or its rollback left waiting, which a p99 over a window cannot show when they are few.

@@ -210,3 +210,37 @@ describe('judgeFault: stalled requests', () => {
     expect(starved.checks[0]?.detail).toContain('but gateway event loop 900 ms late');
   });
 });
+
+describe('judgeFault: failures after the rollback', () => {
+  it('fails on one failure among the requests sent after the rollback, with its kind', () => {
+    const result = judgeFault(
+      {
+        impact: impact(),
+        detection: detected,
+        recovery: recovery(),
+        afterRollback: { requests: 250, failed: 1, failedByKind: { worker_failed: 1 } },
+      },
+      { maxFailedAfterRollback: 0 },
+    );
+    expect(result.verdict).toBe('fail');
+    expect(result.checks[0]).toEqual({
+      name: 'maxFailedAfterRollback',
+      verdict: 'fail',
+      measured: 1,
+      limit: 0,
+      detail: 'failed after the rollback 1 of 250 > maxFailedAfterRollback 0 (worker_failed 1)',
+    });
+  });
+
+  it('is not applicable when the rollback came at the load end, and does not decide the verdict', () => {
+    const result = judgeFault(
+      { impact: impact(), detection: detected, recovery: recovery() },
+      { maxFailedAfterRollback: 0, maxFailedRequests: 0 },
+    );
+    expect(result.checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['maxFailedRequests', 'pass'],
+      ['maxFailedAfterRollback', 'not_applicable'],
+    ]);
+    expect(result.verdict).toBe('pass');
+  });
+});

@@ -12,6 +12,8 @@ export interface FaultMeasures {
   recovery: Recovery;
   /** The window after the fault (and its recovery) to the load's end. */
   after?: SloWindow;
+  /** Requests sent after the rollback (to the load's end); undefined when the rollback came at the end. */
+  afterRollback?: { requests: number; failed: number; failedByKind: Record<string, number> };
   /** Answered requests that waited past `stalledAfterS`, from the injection to the load's end. */
   stalled?: StalledRequests;
   /** Why the host was starved from the injection to the load's end (the span the stalled count covers). */
@@ -81,6 +83,9 @@ export function judgeFault(m: FaultMeasures, expect: Expectations): Judgement {
     byKind ? ` (${byKind})` : '',
   );
   upTo('maxStreamsCut', m.impact.streamsCut, expect.maxStreamsCut, 'streams cut');
+  if (expect.maxFailedAfterRollback !== undefined) {
+    add(afterRollbackCheck(m.afterRollback, expect.maxFailedAfterRollback));
+  }
   if (expect.maxRecoveryS !== undefined) add(recoveryCheck(m.recovery, expect.maxRecoveryS));
   if (expect.maxDetectS !== undefined) add(detectionCheck(m.detection, expect.maxDetectS));
   if (expect.noLostRequests) {
@@ -180,6 +185,30 @@ function detectionCheck(d: Detection, maxS: number): ExpectationCheck {
     verdict: ok ? 'pass' : unsure ? 'inconclusive' : 'fail',
     measured: s,
     detail: unsure ? `${detail}, but it may have happened within the limit: the probe saw it late` : detail,
+  };
+}
+
+function afterRollbackCheck(after: FaultMeasures['afterRollback'], max: number): ExpectationCheck {
+  const base = { name: 'maxFailedAfterRollback', limit: max };
+  if (!after || after.requests === 0) {
+    return {
+      ...base,
+      verdict: 'not_applicable',
+      measured: null,
+      detail: "not applicable (no request was sent after the rollback: it came at the load's end)",
+    };
+  }
+  const ok = after.failed <= max;
+  const kinds = Object.entries(after.failedByKind)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  return {
+    ...base,
+    verdict: ok ? 'pass' : 'fail',
+    measured: after.failed,
+    detail:
+      `failed after the rollback ${after.failed} of ${after.requests} ${ok ? '<=' : '>'} maxFailedAfterRollback ${max}` +
+      (kinds ? ` (${kinds})` : ''),
   };
 }
 

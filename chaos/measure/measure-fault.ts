@@ -14,7 +14,7 @@ import { type DetectionObservation, type DetectionStatus, detectionOf } from './
 import type { WindowEvaluationOptions } from './evaluate-window.js';
 import { faultImpact } from './fault-impact.js';
 import { type ExpectationCheck, judgeFault } from './judge-fault.js';
-import type { MeasuredRequest } from './measured-request.js';
+import { type MeasuredRequest, sentIn } from './measured-request.js';
 import { type Recovery, recoveryOf } from './recovery.js';
 import { type SloWindow, sloWindow } from './slo-window.js';
 import { stalledRequests } from './stalled-requests.js';
@@ -187,9 +187,15 @@ export function measureFault(
     fromS: injectedAt / 1000,
     toS: ctx.loadEndMs / 1000,
   });
+  // Sent after the rollback finished: what the fault left behind once it was gone.
+  const afterRollback =
+    entry.revertedAt !== undefined && entry.revertedAt < ctx.loadEndMs
+      ? failuresOf(sentIn(ctx.sorted, entry.revertedAt, ctx.loadEndMs))
+      : undefined;
   const judgement = judgeFault(
     {
       impact,
+      ...(afterRollback ? { afterRollback } : {}),
       detection,
       recovery,
       ...(after ? { after } : {}),
@@ -220,4 +226,16 @@ export function measureFault(
     checks: judgement.checks,
     windows,
   };
+}
+
+function failuresOf(requests: readonly MeasuredRequest[]) {
+  const failedByKind: Record<string, number> = {};
+  let failed = 0;
+  for (const r of requests) {
+    if (r.ok) continue;
+    failed++;
+    const kind = r.err ?? 'unknown';
+    failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
+  }
+  return { requests: requests.length, failed, failedByKind };
 }
