@@ -9,8 +9,9 @@ const killS = 10;
 
 /**
  * The failover part of a gate: worker-kill with the release gate's SLOs and request shapes, the worker
- * restarted after 10 s instead of 20, and the same expectations: zero failed requests, detection within
- * 2 s, recovery within 10 s, nothing lost or duplicated. Its windows keep the size a healthy stack needs
+ * restarted after 10 s instead of 20, and the same expectations: zero failed requests (during the fault
+ * and after the restart), detection within 2 s, recovery within 10 s, no answer stalled past 3 s, nothing
+ * lost or duplicated. Its windows keep the size a healthy stack needs
  * for conclusive p99s (reference-steady-state.ts): the steady state, the kill, room to recover, the
  * after-check.
  */
