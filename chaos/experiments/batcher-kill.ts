@@ -16,8 +16,8 @@ export const batcherKill = defineExperiment({
     'whose answer had not started are re-sent to batcher-1 (the same request id, so the workers may run ' +
     'it twice, unseen by the client). New requests that hit the dead batcher get a refused connection ' +
     'and are retried on batcher-1; after 3 failures the gateway ejects it. Its etcd lease expires within ' +
-    '3 s: the detection signal seen here (measured: ~3.2 s). p99 inside the SLO (recovery: held). Before ' +
-    'the gateway migrated streams, this experiment measured 1-2 cut streams at the reference rate.',
+    '3 s: the detection signal seen here. p99 inside the SLO (recovery: held). Before the gateway ' +
+    'migrated streams, this experiment cut streams at the reference rate.',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [

@@ -15,8 +15,8 @@ export const etcdQuorumLoss = defineExperiment({
   expectedOutcome:
     'The registry is unreachable: no writes, no lease renewals, no watch events. Routing is ' +
     'statically stable: every service keeps its last view and keeps serving, and leases cannot expire ' +
-    'without a leader. No request fails and latency does not move (measured: 0 failures, recovery 0 ' +
-    's). When quorum returns, leases are renewed (or services re-register); the audit checks every ' +
+    'without a leader. No request fails and latency does not move (recovery: held). When quorum ' +
+    'returns, leases are renewed (or services re-register); the audit checks every ' +
     'member runs. Detection is not applicable: routing is not supposed to change.',
   steadyState: referenceSteadyState,
   load: referenceLoad,

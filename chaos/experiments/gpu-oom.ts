@@ -16,9 +16,9 @@ export const gpuOom = defineExperiment({
     'No request fails: every sequence the worker fails with gpu_oom (a retryable error) is ' +
     're-dispatched or resumed on another worker. The batcher counts a GPU error as a worker failure and ' +
     'ejects the worker at once (worker_eject_ms, 5 s, then it is tried again while the OOM lasts), so ' +
-    'detection is within a second. p99 stays inside the SLO (recovery: held). Before the batcher counted ' +
-    'GPU errors, this experiment measured detection never: the worker answers HTTP 200 and fails the ' +
-    'sequences inside, which looked healthy to routing.',
+    'detection comes with its first failed sequence. p99 stays inside the SLO (recovery: held). Before ' +
+    'the batcher counted GPU errors, this experiment never saw a detection: the worker answers HTTP 200 ' +
+    'and fails the sequences inside, which looked healthy to routing.',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [

@@ -15,10 +15,9 @@ export const gpuSlowdown = defineExperiment({
   expectedOutcome:
     'Nothing fails and nothing is ejected: the batcher has no latency-based outlier detection. Its ' +
     'least-loaded routing (most free slots) does send the slow worker fewer requests as its in-flight ' +
-    'count grows, so only some requests are slow, but those take ~2.5 s: p99 e2e breaks the 2 s SLO ' +
-    'for the first seconds of the fault (measured in a 10 s variant: p99 2.3 s during the fault, ' +
-    'recovery after ~6 s). Detection is not applicable. A maxRecoveryS failure here means slow ' +
-    'workers are not routed around.',
+    'count grows, so only some requests are slow, but those take about ten times as long: p99 e2e ' +
+    'leaves the 300 ms SLO while the fault lasts and is back after the rollback. Detection is not ' +
+    'applicable. A maxRecoveryS failure here means slow workers are not routed around.',
   steadyState: referenceSteadyState,
   load: referenceLoad,
   faults: [
