@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StackFaults } from '../chaos/faults/stack-faults.js';
+import { workerAdmin } from '../chaos/faults/worker-admin.js';
 import { parseClusterConfig } from '../core/config/load-cluster-config.js';
 import type { StackHandle } from '../core/platform/platform.js';
 import { docker } from '../platforms/docker/docker-cli.js';
@@ -130,6 +132,39 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
     expect(await batcher.state()).toBe('running');
     expect((await fetch(`${batcher.url}/healthz`, { signal: AbortSignal.timeout(5_000) })).status).toBe(200);
   }, 30_000);
+
+  it('GPU faults through the worker admin API, as on local: each rollback undoes its own; a crash restarts the container', async () => {
+    const faults = new StackFaults(stack);
+    const worker = stack.component('node-b-gpu0');
+    const active = () => workerAdmin(worker.url ?? '', stack.adminToken, 'GET');
+    const slow = await faults.gpu(
+      ['node-b-gpu0'],
+      { slowdown: 10 },
+      { faultId: 'slow', action: 'gpu-slowdown' },
+    );
+    const oom = await faults.gpu(['node-b-gpu0'], { oom: true }, { faultId: 'oom', action: 'gpu-oom' });
+    expect(await active()).toMatchObject({ slowdown: 10, oom: true });
+    // The stack keeps answering: the batcher routes around the OOM worker (re-dispatch).
+    for (let i = 0; i < 5; i++) expect((await infer(stack)).status).toBe(200);
+    await slow.run();
+    await oom.run();
+    expect(await active()).toEqual({ slowdown: 1, errorRate: 0, hang: false, oom: false });
+
+    const crash = await faults.gpu(
+      ['node-b-gpu0'],
+      { crash: true },
+      { faultId: 'crash', action: 'gpu-crash' },
+    );
+    // The worker exits after answering the admin call: the engine's events mark its container stopped.
+    const deadline = Date.now() + 10_000;
+    while ((await worker.state()) !== 'stopped' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await worker.state()).toBe('stopped');
+    await crash.run();
+    expect(await worker.state()).toBe('running');
+    expect(faults.journal.entry('crash')?.revertError).toBeUndefined();
+    expect(await active()).toMatchObject({ slowdown: 1, oom: false });
+  }, 60_000);
 
   it('sees a container killed from outside the harness as dead (engine events)', async () => {
     const worker = stack.component('node-b-gpu1');

@@ -117,6 +117,11 @@ export interface WorkerServer extends AsyncDisposable {
 }
 
 const killSelf = () => {
+  // As PID 1 of a container (docker, a Kubernetes pod) the process cannot kill itself with a signal: the
+  // kernel drops every signal to a namespace's init that has no handler, SIGKILL included, so a crash there
+  // did nothing. Exit at once instead, with the status a SIGKILL gives (128 + 9); only synchronous 'exit'
+  // handlers run, so nothing graceful happens (no drain, no deregistration), as in a real crash.
+  if (process.pid === 1) process.exit(137);
   process.kill(process.pid, 'SIGKILL');
 };
 
