@@ -47,23 +47,17 @@ export function faultImpact(
   toMs: number,
   byId: Map<string, MeasuredRequest[]> = indexById(requests),
 ): FaultImpact {
-  const failedByKind: Record<string, number> = {};
   const lost = new Set<string>();
   const duplicated = new Set<string>();
-  let count = 0;
-  let failed = 0;
+  const overlapping: MeasuredRequest[] = [];
   for (const r of requests) {
     if (r.t0 >= toMs || endOf(r) < fromMs) continue;
-    count++;
-    if (!r.ok) {
-      failed++;
-      const kind = r.err ?? 'unknown';
-      failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
-    }
+    overlapping.push(r);
     const all = byId.get(r.id) ?? [r];
     if (all.every(isUnanswered)) lost.add(r.id);
     if (all.filter(isAnswered).length > 1) duplicated.add(r.id);
   }
+  const { requests: count, failed, failedByKind } = failuresOf(overlapping);
   return {
     requests: count,
     failed,
@@ -74,6 +68,23 @@ export function faultImpact(
     lostIds: [...lost].slice(0, shownIds),
     duplicatedIds: [...duplicated].slice(0, shownIds),
   };
+}
+
+/** How many of these requests failed, by error kind (`unknown` when a failure has none). */
+export function failuresOf(requests: readonly MeasuredRequest[]): {
+  requests: number;
+  failed: number;
+  failedByKind: Record<string, number>;
+} {
+  const failedByKind: Record<string, number> = {};
+  let failed = 0;
+  for (const r of requests) {
+    if (r.ok) continue;
+    failed++;
+    const kind = r.err ?? 'unknown';
+    failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
+  }
+  return { requests: requests.length, failed, failedByKind };
 }
 
 /** Ids the load generator reports as sent that have no sample at all (the generator lost track of them). */

@@ -12,7 +12,7 @@ import type { JournalEntry } from '../faults/fault-journal.js';
 import { linkOf } from '../faults/fault-registry.js';
 import { type DetectionObservation, type DetectionStatus, detectionOf } from './detection.js';
 import type { WindowEvaluationOptions } from './evaluate-window.js';
-import { faultImpact } from './fault-impact.js';
+import { failuresOf, faultImpact } from './fault-impact.js';
 import { type ExpectationCheck, judgeFault } from './judge-fault.js';
 import { type MeasuredRequest, sentIn } from './measured-request.js';
 import { type Recovery, recoveryOf } from './recovery.js';
@@ -226,16 +226,4 @@ export function measureFault(
     checks: judgement.checks,
     windows,
   };
-}
-
-function failuresOf(requests: readonly MeasuredRequest[]) {
-  const failedByKind: Record<string, number> = {};
-  let failed = 0;
-  for (const r of requests) {
-    if (r.ok) continue;
-    failed++;
-    const kind = r.err ?? 'unknown';
-    failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
-  }
-  return { requests: requests.length, failed, failedByKind };
 }
