@@ -39,6 +39,17 @@ async function infer(stack: StackHandle): Promise<Response> {
   });
 }
 
+/** The component's state once it reads stopped, or whatever it reads when `ms` have passed (bounded poll). */
+async function stoppedWithin(component: ReturnType<StackHandle['component']>, ms: number): Promise<string> {
+  const deadline = Date.now() + ms;
+  let state = await component.state();
+  while (state !== 'stopped' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    state = await component.state();
+  }
+  return state;
+}
+
 async function labelsOf(containerId: string): Promise<Record<string, string>> {
   return JSON.parse(await docker(['inspect', '--format', '{{json .Config.Labels}}', containerId])) as Record<
     string,
@@ -156,10 +167,7 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
       { faultId: 'crash', action: 'gpu-crash' },
     );
     // The worker exits after answering the admin call: the engine's events mark its container stopped.
-    const deadline = Date.now() + 10_000;
-    while ((await worker.state()) !== 'stopped' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(await worker.state()).toBe('stopped');
+    expect(await stoppedWithin(worker, 10_000)).toBe('stopped');
     await crash.run();
     expect(await worker.state()).toBe('running');
     expect(faults.journal.entry('crash')?.revertError).toBeUndefined();
@@ -169,10 +177,7 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
   it('sees a container killed from outside the harness as dead (engine events)', async () => {
     const worker = stack.component('node-b-gpu1');
     await docker(['kill', `gauntlet-${stack.runId}-node-b-gpu1`]);
-    const deadline = Date.now() + 5_000;
-    while ((await worker.state()) !== 'stopped' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(await worker.state()).toBe('stopped');
+    expect(await stoppedWithin(worker, 5_000)).toBe('stopped');
     await worker.restart();
     expect(await worker.state()).toBe('running');
   }, 60_000);
