@@ -138,17 +138,19 @@ const rows: Row[] = [
     },
   },
   {
-    defect: 'worker_slowdown_after_fault: 20 (armed when the GPU fault is cleared)',
-    yaml: 'defects:\n  worker_slowdown_after_fault: 20\n',
+    defect: 'worker_slowdown_after_fault: 3 (armed when the GPU fault is cleared)',
+    yaml: 'defects:\n  worker_slowdown_after_fault: 3\n',
     experiment: 'gpu-slowdown',
-    // The rollback does not bring the worker back to speed: p99 never returns inside the SLO.
+    // The rollback does not bring the worker back to speed: p99 never returns inside the SLO. Three times, not
+    // more: least-loaded routing sends a slower worker fewer requests, and at 20x the slow answers were too few
+    // (about 3 in 125) for the after-window's one-sided bound, which CI once read inconclusive.
     caught: (result) => {
       const fault = result.faults[0];
       // Caught by the SLOs after the fault; recovery is never declared (a thin window may leave it undecided
       // rather than not_recovered, so maxRecoveryS itself is not required to fail).
       expect(failedExpectations(fault), summary(result)).toContain('after-window');
       expect(fault?.recoveredAfterMs, summary(result)).toBeNull();
-      // The after-check's last 5 s hold ~60 /infer samples: a 20x slower worker fails it or leaves it
+      // The after-check's last 5 s hold ~60 /infer samples: a slower worker fails it or leaves it
       // inconclusive (too thin for an interval), never passes it.
       expect(afterCheckE2e(result)?.verdict, summary(result)).not.toBe('pass');
     },
