@@ -131,7 +131,8 @@ const rows: Row[] = [
     // After the rollback, 1 % of answers fail. The after-check's error rate cannot show it (1 % sits on its
     // < 1 % threshold); counted one by one, the requests sent after the rollback can. The defect's draws are
     // seeded (cluster seed 42): batcher-1 fails its 16th answer after arming, batcher-0 its 52nd, and each
-    // delivers ~125 in the 10 s after the rollback, so the run sees failures every time.
+    // delivers ~125 in the 10 s after the rollback, so the run sees failures every time (a non-streamed one is
+    // a 500 the gateway passes on, not a 502 it would retry on the other batcher).
     caught: (result) => {
       const fault = result.faults[0];
       expect(failedExpectations(fault), summary(result)).toContain('maxFailedAfterRollback');

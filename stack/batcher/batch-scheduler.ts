@@ -249,10 +249,13 @@ export class BatchScheduler implements BatchEvents {
   itemDone(batch: WorkerBatch, request: PendingRequest, done: DoneSummary): void {
     if (request.settled) return;
     if (this.options.defects?.failsAnswer()) {
-      this.itemFailed(batch, request, {
-        cause: 'planted defect batcher_fail_share_after_return',
-        retryable: false,
-      });
+      const cause = 'planted defect batcher_fail_share_after_return';
+      // A stream already under way is cut. An answer not yet started is a 500, the batcher's own error:
+      // a 502 would read as a worker failure, which the gateway retries on another batcher, and the
+      // client would never see the damage this switch plants.
+      if (request.committed) this.itemFailed(batch, request, { cause, retryable: false });
+      else
+        this.rejectRequest(request, 500, 'planted_defect', `${cause} failed this answer`, 'planted_defect');
       return;
     }
     if (!request.hasTokens) {
@@ -338,7 +341,7 @@ export class BatchScheduler implements BatchEvents {
   private rejectRequest(
     request: PendingRequest,
     status: number,
-    code: 'draining' | 'no_workers' | 'worker_failed',
+    code: 'draining' | 'no_workers' | 'worker_failed' | 'planted_defect',
     message: string,
     outcome: RequestOutcome,
   ): void {

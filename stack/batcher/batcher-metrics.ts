@@ -1,7 +1,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registerEventLoopDelay } from '../runtime/event-loop-monitor.js';
 
-export type RequestOutcome = 'ok' | 'stream_cut' | 'worker_failed' | 'no_workers' | 'cancelled' | 'rejected';
+export type RequestOutcome =
+  | 'ok'
+  | 'stream_cut'
+  | 'worker_failed'
+  | 'no_workers'
+  | 'cancelled'
+  | 'rejected'
+  | 'planted_defect';
 export type RejectReason = 'queue_full' | 'no_workers' | 'draining' | 'bad_request';
 
 /** Live figures the gauges read at scrape time, so the hot path never touches them. */

@@ -78,11 +78,12 @@ describe('the batcher with defect switches on', () => {
     // w-a's lease expires (its record leaves): still nothing fails.
     source.set(records.filter((r) => r.id !== 'w-a'));
     expect((await submitTo(batcher.url, submitRequest({ stream: false }))).status).toBe(200);
-    // w-a registers again, as a restarted process would: from now on every answer fails, without retry.
+    // w-a registers again, as a restarted process would: from now on every answer fails, without retry, as
+    // a 500 (the batcher's own error, which the gateway passes on; a 502 it would retry elsewhere).
     source.set(records);
     const answer = await submitTo(batcher.url, submitRequest({ stream: false }));
-    expect(answer.status).toBe(502);
-    expect(answer.error?.code).toBe('worker_failed');
+    expect(answer.status).toBe(500);
+    expect(answer.error?.code).toBe('planted_defect');
     expect(answer.error?.message).toContain('planted defect batcher_fail_share_after_return');
     expect(workers.reduce((n, w) => n + w.batches.length, 0)).toBe(3);
   });

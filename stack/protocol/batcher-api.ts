@@ -42,4 +42,6 @@ export type BatcherErrorCode =
   | 'draining'
   | 'worker_failed'
   | 'bad_request'
-  | 'timeout';
+  | 'timeout'
+  /** Only with the `batcher_fail_share_after_return` defect switch on (stack/README.md). */
+  | 'planted_defect';
