@@ -26,6 +26,8 @@ const ignored = ['node_modules/**', 'dist/**', '.tools/**'];
 export default defineConfig({
   test: {
     pool: 'forks',
+    // One private TMPDIR for the run, removed at its end: no test leaves its folders behind.
+    globalSetup: ['test/support/private-tmpdir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
