@@ -13,7 +13,12 @@ export default function setup(): (() => void) | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'gauntlet-vitest-'));
   process.env.GAUNTLET_TEST_TMPDIR = dir;
   process.env.TMPDIR = dir;
+  const remove = () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  // Ctrl-C makes vitest exit without running global teardowns; the exit event still fires, and a
+  // synchronous removal is what an exit handler can do.
+  process.once('exit', remove);
   return () => {
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    process.off('exit', remove);
+    remove();
   };
 }
