@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { quietIntegrationFiles } from './test/support/lanes.js';
+import SpreadSequencer from './test/support/spread-sequencer.js';
 
 /**
  * Tests next to the code that start real processes (etcd, k6, toxiproxy, Chromium, a k6 build): they
@@ -21,8 +23,10 @@ const ignored = ['node_modules/**', 'dist/**', '.tools/**'];
 
 // Integration tests start real etcd and real processes; forks (not threads) so that a crashed test file
 // takes its children with it (they run under PR_SET_PDEATHSIG, see core/process/supervised-process.ts).
-// `vitest run` without --project runs both projects (npm test, .ci/run): the unit group first, then the
-// integration group, never at the same time.
+// `vitest run` without --project runs every project (npm test, .ci/run) in three groups, one after the
+// other: the unit files, then the quiet integration files one at a time, then the others two at a time
+// (test/support/lanes.ts says which is which, and why).
+const integration = ['test/**/*.test.ts', ...realProcessTests];
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -47,12 +51,24 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'integration',
-          include: ['test/**/*.test.ts', ...realProcessTests],
+          name: 'integration-quiet',
+          include: quietIntegrationFiles,
           exclude: ignored,
           sequence: { groupOrder: 1 },
-          // One file at a time: they bring up stacks and judge latency, which a neighbour would disturb.
+          // One file at a time: they judge latency, which a neighbour would disturb.
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: integration,
+          exclude: [...ignored, ...quietIntegrationFiles],
+          sequence: { groupOrder: 2, sequencer: SpreadSequencer },
+          // Two at a time: mechanics with loosened latency bounds, mostly waiting on processes, containers
+          // and clusters; on a 2-core host a third would starve the other two.
+          maxWorkers: 2,
         },
       },
     ],

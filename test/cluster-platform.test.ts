@@ -23,6 +23,7 @@ import { freePodSubnet } from '../platforms/kind/pod-subnet.js';
 import { stackObjectsFor } from '../platforms/kind/stack-objects.js';
 import { runCli } from './support/cli.js';
 import { completion } from './support/completion.js';
+import { type HeldLock, holdLock } from './support/host-lock.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
@@ -47,6 +48,7 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
   let stack: StackHandle | undefined;
   let allowlist = '';
   let kubectl = '';
+  let kindLock: HeldLock | undefined;
   const clusterFlags = () => [
     '--platform',
     'cluster',
@@ -61,6 +63,8 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
   ];
 
   beforeAll(async () => {
+    // One kind cluster of this run's tests at a time (the integration files run two at a time).
+    kindLock = await holdLock('kind', 600_000);
     home = useTempGauntletHome();
     allowlist = join(home, 'allow.yaml');
     const log = () => {};
@@ -82,6 +86,7 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
   }, 900_000);
 
   afterAll(async () => {
+    await using _lock = kindLock;
     await stack?.down();
     await cluster?.delete();
     if (cluster) {

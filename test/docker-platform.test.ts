@@ -95,7 +95,11 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
       .trim()
       .split('\n');
     expect(ids).toHaveLength(3 + 2 + 4 + 1);
-    const worker = (await docker(['ps', '-q', '--filter', `label=${labelKeys.id}=node-a-gpu1`])).trim();
+    // This run's containers only: other test files run their own stacks at the same time.
+    const ofRun = ['--filter', `label=${labelKeys.run}=${stack.runId}`];
+    const worker = (
+      await docker(['ps', '-q', ...ofRun, '--filter', `label=${labelKeys.id}=node-a-gpu1`])
+    ).trim();
     expect(await labelsOf(worker)).toMatchObject({
       [labelKeys.run]: stack.runId,
       [labelKeys.role]: 'worker',
@@ -107,7 +111,9 @@ describe.skipIf(skip !== undefined)(`docker platform${skip ? ` (skipped: ${skip}
       await docker(['inspect', '--format', '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}', worker])
     ).trim();
     expect(limits).toBe(`${1e9} ${512 * 2 ** 20}`);
-    const gateway = (await docker(['ps', '-q', '--filter', `label=${labelKeys.id}=gateway-0`])).trim();
+    const gateway = (
+      await docker(['ps', '-q', ...ofRun, '--filter', `label=${labelKeys.id}=gateway-0`])
+    ).trim();
     expect((await docker(['port', gateway])).trim()).toMatch(/^8000\/tcp -> 127\.0\.0\.1:\d+$/);
   });
 

@@ -16,6 +16,7 @@ import { command } from '../platforms/kind/command.js';
 import { KindPlatform } from '../platforms/kind/kind-platform.js';
 import { renderKustomization } from '../platforms/kind/kustomize-render.js';
 import { completion } from './support/completion.js';
+import { type HeldLock, holdLock } from './support/host-lock.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
@@ -44,8 +45,11 @@ const shortened = (experiment: Experiment): Experiment =>
 describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let stack: StackHandle | undefined;
   let clusterName = '';
+  let kindLock: HeldLock | undefined;
 
   beforeAll(async () => {
+    // One kind cluster of this run's tests at a time (the integration files run two at a time).
+    kindLock = await holdLock('kind', 600_000);
     useTempGauntletHome();
     const lines: string[] = [];
     stack = await new KindPlatform().up(parseClusterConfig('', 'kind-default.yaml'), {
@@ -56,6 +60,7 @@ describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${ski
   }, 900_000);
 
   afterAll(async () => {
+    await using _lock = kindLock;
     await stack?.down();
     if (!clusterName) return;
     // Nothing left: no cluster, no node container, no host route to its pods, no kubeconfig entry.

@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli, writeSmallConfig } from './support/cli.js';
+import { type HeldLock, holdLock } from './support/host-lock.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 
 const skip = await kindSkipReason();
@@ -15,6 +16,13 @@ const sh = async (file: string, args: string[]) => (await promisify(execFile)(fi
 // mid-bring-up, as soon as its cluster is up and before the stack's pods are: the run's record exists
 // from before the cluster did. Needs dist/.
 describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  // One kind cluster of this run's tests at a time (the integration files run two at a time).
+  let kindLock: HeldLock | undefined;
+  beforeAll(async () => {
+    kindLock = await holdLock('kind', 600_000);
+  }, 610_000);
+  afterAll(() => kindLock?.release());
+
   it('a SIGKILLed harness leaves a cluster that `gauntlet down` deletes, routes and all', async () => {
     const home = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
     const env = { GAUNTLET_HOME: home };
