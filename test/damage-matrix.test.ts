@@ -196,9 +196,9 @@ function runShortened(stack: StackHandle, id: Row['experiment'], dir: string) {
 }
 
 // On by default (about 4 minutes): every verdict must be able to fail, and this is where each planted defect
-// shows it does. It is a quiet integration file (support/lanes.ts), so the stack has the host to itself;
-// a run that is no evidence either way (noEvidence) is tried once more. GAUNTLET_DAMAGE_MATRIX=0 skips it,
-// visibly.
+// shows it does. It is a quiet integration file (support/lanes.ts): no other file at normal CPU priority
+// runs beside it; a run that is no evidence either way (noEvidence) is tried once more.
+// GAUNTLET_DAMAGE_MATRIX=0 skips it, visibly.
 const matrixEnabled = process.env.GAUNTLET_DAMAGE_MATRIX !== '0';
 
 describe.skipIf(!matrixEnabled)(

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm test` after setup: the vitest projects in the order that keeps the suite short without letting a
+// neighbour decide a latency verdict (test/support/lanes.ts says which file is in which lane, and why).
+//
+//   1. unit, alone;
+//   2. at the same time:
+//      - quiet: the files that judge latency, one at a time, at normal CPU priority;
+//      - shared: the others, two at a time. While the quiet lane runs, the local ones run at the idle
+//        scheduling class (SCHED_IDLE: they get only CPU time the quiet lane leaves), and the ones whose
+//        work runs in containers or kind clusters (which no priority of ours reaches) wait for it to end.
+//
+// A whole run with every integration file alone measured the host 36 % busy: most of the quiet lane's time is
+// fixed-length load on a stack that uses a fraction of the CPUs. Extra arguments go to every vitest run
+// (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also writes vitest's JSON report there
+// (<project>.json), which .ci/run adds up. The run's private TMPDIR is made and removed here, also on Ctrl-C.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const reportDir = process.env.GAUNTLET_TEST_REPORT_DIR;
+const tmp = mkdtempSync(join(tmpdir(), 'gauntlet-vitest-'));
+const quietMarker = join(tmp, 'quiet-lane-running');
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const running = new Set();
+
+const removeTmp = () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+process.once('exit', removeTmp);
+let interrupted = false;
+// Ctrl-C reaches every process of the terminal's group, the vitest runs included, which stop their workers
+// (and those their processes) themselves; a SIGTERM sent to this process alone is passed on.
+process.on('SIGINT', () => {
+  interrupted = true;
+});
+process.on('SIGTERM', () => {
+  interrupted = true;
+  for (const child of running) child.kill('SIGTERM');
+});
+
+/**
+ * One vitest run of one project; its lines carry the lane's name when two runs share the terminal.
+ * @param {string} project
+ * @param {string | undefined} prefix
+ * @returns {Promise<number>}
+ */
+function vitest(project, prefix) {
+  const reporters = reportDir
+    ? ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reportDir, `${project}.json`)}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      join('node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--project',
+      project,
+      '--passWithNoTests',
+      ...reporters,
+      ...args,
+    ],
+    {
+      stdio: ['ignore', prefix ? 'pipe' : 'inherit', prefix ? 'pipe' : 'inherit'],
+      env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp, GAUNTLET_QUIET_LANE: quietMarker },
+    },
+  );
+  running.add(child);
+  if (prefix) {
+    for (const [from, to] of /** @type {const} */ ([
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ])) {
+      let rest = '';
+      from?.on('data', (chunk) => {
+        const lines = (rest + chunk.toString()).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) to.write(`${prefix} ${line}\n`);
+      });
+      from?.on('end', () => rest && to.write(`${prefix} ${rest}\n`));
+    }
+  }
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      running.delete(child);
+      resolve(code ?? 1);
+    }),
+  );
+}
+
+if (reportDir) mkdirSync(reportDir, { recursive: true });
+const unit = await vitest('unit', undefined);
+if (interrupted) process.exit(130);
+mkdirSync(quietMarker);
+const quiet = vitest('integration-quiet', '[quiet]').then((code) => {
+  rmSync(quietMarker, { recursive: true, force: true });
+  return code;
+});
+const shared = vitest('integration', '[shared]');
+const codes = [unit, ...(await Promise.all([quiet, shared]))];
+process.exitCode = interrupted ? 130 : (codes.find((code) => code !== 0) ?? 0);
