@@ -34,6 +34,8 @@ export default defineConfig({
     globalSetup: ['test/support/private-tmpdir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Vitest reads the sequencer from the root config only; it reorders the shared integration files alone.
+    sequence: { sequencer: SpreadSequencer },
     projects: [
       {
         extends: true,
@@ -65,7 +67,7 @@ export default defineConfig({
           name: 'integration',
           include: integration,
           exclude: [...ignored, ...quietIntegrationFiles],
-          sequence: { groupOrder: 2, sequencer: SpreadSequencer },
+          sequence: { groupOrder: 2 },
           // Beside the quiet lane (bin/test.js): local work at the idle CPU class, container work after it.
           setupFiles: ['test/support/quiet-lane-neighbour.ts'],
           // Two at a time: mechanics with loosened latency bounds, mostly waiting on processes, containers

@@ -26,7 +26,15 @@ const quietMarker = join(tmp, 'quiet-lane-running');
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set();
 
-const removeTmp = () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+// The last processes of an interrupted run (stack services under PR_SET_PDEATHSIG) may still be writing
+// their logs while they die: retried for a few seconds, and a folder that still will not go is named.
+const removeTmp = () => {
+  try {
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 });
+  } catch (error) {
+    console.error(`could not remove ${tmp}: ${/** @type {Error} */ (error).message}`);
+  }
+};
 process.once('exit', removeTmp);
 let interrupted = false;
 // Ctrl-C reaches every process of the terminal's group, the vitest runs included, which stop their workers
