@@ -3,18 +3,20 @@
 // `npm test` after setup: the vitest projects in the order that keeps the suite short without letting a
 // neighbour decide a latency verdict (test/support/lanes.ts says which file is in which lane, and why).
 //
-//   1. unit, alone;
-//   2. at the same time:
-//      - quiet: the files that judge latency, one at a time, at normal CPU priority;
-//      - shared: the others, two at a time. While the quiet lane runs, the local ones run at the idle
-//        scheduling class (SCHED_IDLE: they get only CPU time the quiet lane leaves), and the ones whose
-//        work runs in containers or kind clusters (which no priority of ours reaches) wait for it to end.
+// three runs at the same time:
+//   - quiet: the files that judge latency, one at a time, at normal CPU priority;
+//   - shared: the others, two at a time. While the quiet lane runs, the local ones run at the idle
+//     scheduling class (SCHED_IDLE: they get only CPU time the quiet lane leaves), and the ones whose
+//     work runs in containers or kind clusters (which no priority of ours reaches) wait for it to end;
+//   - unit, at the idle class from its start (its tests start nothing and time nothing). Run first and
+//     alone it added its 40 s to the suite; beside the quiet lane it uses the CPU that lane leaves.
+//     Without chrt (util-linux) it runs first and alone, as before.
 //
 // A whole run with every integration file alone measured the host 36 % busy: most of the quiet lane's time is
 // fixed-length load on a stack that uses a fraction of the CPUs. Extra arguments go to every vitest run
 // (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also writes vitest's JSON report there
 // (<project>.json), which .ci/run adds up. The run's private TMPDIR is made and removed here, also on Ctrl-C.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,31 +50,32 @@ process.on('SIGTERM', () => {
 });
 
 /**
- * One vitest run of one project; its lines carry the lane's name when two runs share the terminal.
+ * One vitest run of one project; its lines carry the lane's name when runs share the terminal.
+ * `idle`: the run and everything it starts is in the idle scheduling class (chrt, inherited by children).
  * @param {string} project
  * @param {string | undefined} prefix
+ * @param {{ idle?: boolean }} [options]
  * @returns {Promise<number>}
  */
-function vitest(project, prefix) {
+function vitest(project, prefix, { idle = false } = {}) {
   const reporters = reportDir
     ? ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reportDir, `${project}.json`)}`]
     : [];
-  const child = spawn(
+  const command = [
     process.execPath,
-    [
-      join('node_modules', 'vitest', 'vitest.mjs'),
-      'run',
-      '--project',
-      project,
-      '--passWithNoTests',
-      ...reporters,
-      ...args,
-    ],
-    {
-      stdio: ['ignore', prefix ? 'pipe' : 'inherit', prefix ? 'pipe' : 'inherit'],
-      env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp, GAUNTLET_QUIET_LANE: quietMarker },
-    },
-  );
+    join('node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--project',
+    project,
+    '--passWithNoTests',
+    ...reporters,
+    ...args,
+  ];
+  const [file, ...argv] = idle ? ['chrt', '--idle', '0', ...command] : command;
+  const child = spawn(/** @type {string} */ (file), argv, {
+    stdio: ['ignore', prefix ? 'pipe' : 'inherit', prefix ? 'pipe' : 'inherit'],
+    env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp, GAUNTLET_QUIET_LANE: quietMarker },
+  });
   running.add(child);
   if (prefix) {
     for (const [from, to] of /** @type {const} */ ([
@@ -97,13 +100,15 @@ function vitest(project, prefix) {
 }
 
 if (reportDir) mkdirSync(reportDir, { recursive: true });
-const unit = await vitest('unit', undefined);
+const hasChrt = spawnSync('chrt', ['--version'], { stdio: 'ignore' }).status === 0;
+const unitFirst = hasChrt ? undefined : await vitest('unit', undefined);
 if (interrupted) process.exit(130);
+const unit = unitFirst ?? vitest('unit', '[unit]', { idle: true });
 mkdirSync(quietMarker);
 const quiet = vitest('integration-quiet', '[quiet]').then((code) => {
   rmSync(quietMarker, { recursive: true, force: true });
   return code;
 });
 const shared = vitest('integration', '[shared]');
-const codes = [unit, ...(await Promise.all([quiet, shared]))];
+const codes = await Promise.all([unit, quiet, shared]);
 process.exitCode = interrupted ? 130 : (codes.find((code) => code !== 0) ?? 0);
