@@ -3,21 +3,19 @@
 // `npm test` after setup: the vitest projects in the order that keeps the suite short without letting a
 // neighbour decide a latency verdict (test/support/lanes.ts says which file is in which lane, and why).
 //
-// three runs at the same time:
-//   - quiet: the files that judge latency, one at a time, at normal CPU priority;
-//   - shared: the others, two at a time. While the quiet lane runs, the local ones run at the idle
-//     scheduling class (SCHED_IDLE: they get only CPU time the quiet lane leaves), and the ones whose
-//     work runs in containers or kind clusters (which no priority of ours reaches) wait for it to end;
-//   - unit, at the idle class from its start (its tests start nothing and time nothing). Run first and
-//     alone it added its 40 s to the suite; beside the quiet lane it uses the CPU that lane leaves.
-//     Without chrt (util-linux) it runs first and alone, as before.
+//   1. unit, alone;
+//   2. at the same time:
+//      - quiet: the files that judge latency, one at a time, at normal CPU priority;
+//      - shared: the others, two at a time. While the quiet lane runs, the local ones run at the idle
+//        scheduling class (SCHED_IDLE: they get only CPU time the quiet lane leaves), and the ones whose
+//        work runs in containers or kind clusters (which no priority of ours reaches) wait for it to end.
 //
 // A whole run with every integration file alone measured the host 36 % busy: most of the quiet lane's time is
 // fixed-length load on a stack that uses a fraction of the CPUs. Extra arguments go to every vitest run
 // (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also writes vitest's JSON report there
 // (<project>.json), which .ci/run adds up. The run's private TMPDIR is made and removed here, also on Ctrl-C.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,9 +26,47 @@ const quietMarker = join(tmp, 'quiet-lane-running');
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set();
 
-// The last processes of an interrupted run (stack services under PR_SET_PDEATHSIG) may still be writing
-// their logs while they die: retried for a few seconds, and a folder that still will not go is named.
+/**
+ * Processes other than this one that were started with this run's TMPDIR (vitest's, and what their tests
+ * started: CLIs, stacks), found by their environment in /proc; none where /proc cannot be read.
+ * @returns {number[]}
+ */
+function processesOfThisRun() {
+  const mark = `GAUNTLET_TEST_TMPDIR=${tmp}\0`;
+  /** @type {number[]} */
+  const pids = [];
+  /** @type {string[]} */
+  let entries = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(mark)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or a zombie.
+    }
+  }
+  return pids;
+}
+
+// An interrupted run's last processes still write into the folder while they stop: a CLI that was cut
+// short writes what it measured (its run marked incomplete), after its vitest worker is gone, so that
+// removing the folder first would leave that report behind in a folder made anew. Removal waits for them
+// (at most 30 s; this runs in the exit handler, so the wait is a synchronous sleep between looks at /proc),
+// then retries for a few seconds, and a folder that still will not go is named.
 const removeTmp = () => {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 30_000;
+  let waited = false;
+  while (processesOfThisRun().length > 0 && Date.now() < deadline) {
+    if (!waited) console.error('waiting for the processes of the interrupted run to stop');
+    waited = true;
+    Atomics.wait(pause, 0, 0, 200);
+  }
   try {
     rmSync(tmp, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 });
   } catch (error) {
@@ -50,32 +86,31 @@ process.on('SIGTERM', () => {
 });
 
 /**
- * One vitest run of one project; its lines carry the lane's name when runs share the terminal.
- * `idle`: the run and everything it starts is in the idle scheduling class (chrt, inherited by children).
+ * One vitest run of one project; its lines carry the lane's name when two runs share the terminal.
  * @param {string} project
  * @param {string | undefined} prefix
- * @param {{ idle?: boolean }} [options]
  * @returns {Promise<number>}
  */
-function vitest(project, prefix, { idle = false } = {}) {
+function vitest(project, prefix) {
   const reporters = reportDir
     ? ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reportDir, `${project}.json`)}`]
     : [];
-  const command = [
+  const child = spawn(
     process.execPath,
-    join('node_modules', 'vitest', 'vitest.mjs'),
-    'run',
-    '--project',
-    project,
-    '--passWithNoTests',
-    ...reporters,
-    ...args,
-  ];
-  const [file, ...argv] = idle ? ['chrt', '--idle', '0', ...command] : command;
-  const child = spawn(/** @type {string} */ (file), argv, {
-    stdio: ['ignore', prefix ? 'pipe' : 'inherit', prefix ? 'pipe' : 'inherit'],
-    env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp, GAUNTLET_QUIET_LANE: quietMarker },
-  });
+    [
+      join('node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--project',
+      project,
+      '--passWithNoTests',
+      ...reporters,
+      ...args,
+    ],
+    {
+      stdio: ['ignore', prefix ? 'pipe' : 'inherit', prefix ? 'pipe' : 'inherit'],
+      env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp, GAUNTLET_QUIET_LANE: quietMarker },
+    },
+  );
   running.add(child);
   if (prefix) {
     for (const [from, to] of /** @type {const} */ ([
@@ -100,15 +135,13 @@ function vitest(project, prefix, { idle = false } = {}) {
 }
 
 if (reportDir) mkdirSync(reportDir, { recursive: true });
-const hasChrt = spawnSync('chrt', ['--version'], { stdio: 'ignore' }).status === 0;
-const unitFirst = hasChrt ? undefined : await vitest('unit', undefined);
+const unit = await vitest('unit', undefined);
 if (interrupted) process.exit(130);
-const unit = unitFirst ?? vitest('unit', '[unit]', { idle: true });
 mkdirSync(quietMarker);
 const quiet = vitest('integration-quiet', '[quiet]').then((code) => {
   rmSync(quietMarker, { recursive: true, force: true });
   return code;
 });
 const shared = vitest('integration', '[shared]');
-const codes = await Promise.all([unit, quiet, shared]);
+const codes = [unit, ...(await Promise.all([quiet, shared]))];
 process.exitCode = interrupted ? 130 : (codes.find((code) => code !== 0) ?? 0);
