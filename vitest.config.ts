@@ -25,7 +25,7 @@ const ignored = ['node_modules/**', 'dist/**', '.tools/**'];
 // takes its children with it (they run under PR_SET_PDEATHSIG, see core/process/supervised-process.ts).
 // `vitest run` without --project runs every project in three groups, one after the other: the unit files,
 // then the quiet integration files one at a time, then the others two at a time (test/support/lanes.ts
-// says which is which, and why). `npm test` (bin/test.js) runs the last two side by side.
+// says which is which, and why). `npm test` (bin/test.js) runs the same three, one vitest run each.
 const integration = ['test/**/*.test.ts', ...realProcessTests];
 export default defineConfig({
   test: {
@@ -68,8 +68,6 @@ export default defineConfig({
           include: integration,
           exclude: [...ignored, ...quietIntegrationFiles],
           sequence: { groupOrder: 2 },
-          // Beside the quiet lane (bin/test.js): local work at the idle CPU class, container work after it.
-          setupFiles: ['test/support/quiet-lane-neighbour.ts'],
           // Two at a time: mechanics with loosened latency bounds, mostly waiting on processes, containers
           // and clusters; on a 2-core host a third would starve the other two.
           maxWorkers: 2,

@@ -1,19 +1,12 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm test` after setup: the vitest projects in the order that keeps the suite short without letting a
-// neighbour decide a latency verdict (test/support/lanes.ts says which file is in which lane, and why).
-//
-//   1. unit, alone;
-//   2. at the same time:
-//      - quiet: the files that judge latency, one at a time, at normal CPU priority;
-//      - shared: the others, two at a time. While the quiet lane runs, the local ones run at the idle
-//        scheduling class (SCHED_IDLE: they get only CPU time the quiet lane leaves), and the ones whose
-//        work runs in containers or kind clusters (which no priority of ours reaches) wait for it to end.
-//
-// A whole run with every integration file alone measured the host 36 % busy: most of the quiet lane's time is
-// fixed-length load on a stack that uses a fraction of the CPUs. Extra arguments go to every vitest run
-// (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also writes vitest's JSON report there
-// (<project>.json), which .ci/run adds up. The run's private TMPDIR is made and removed here, also on Ctrl-C.
+// `npm test` after setup: the vitest projects one after the other, one vitest run each: unit, then the
+// quiet integration files (one at a time, the host to themselves: they judge latency), then the shared ones
+// (two at a time). test/support/lanes.ts says which file is in which group, and why the groups do not run
+// side by side. The same order as a plain `vitest run`; run from here so that the run's private TMPDIR is
+// made and removed here, also after Ctrl-C, once the processes of an interrupted run have stopped.
+// Extra arguments go to every vitest run (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also
+// writes vitest's JSON report there (<project>.json), which .ci/run adds up.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +15,6 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const reportDir = process.env.GAUNTLET_TEST_REPORT_DIR;
 const tmp = mkdtempSync(join(tmpdir(), 'gauntlet-vitest-'));
-const quietMarker = join(tmp, 'quiet-lane-running');
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set();
 
@@ -86,12 +78,11 @@ process.on('SIGTERM', () => {
 });
 
 /**
- * One vitest run of one project; its lines carry the lane's name when two runs share the terminal.
+ * One vitest run of one project.
  * @param {string} project
- * @param {string | undefined} prefix
  * @returns {Promise<number>}
  */
-function vitest(project, prefix) {
+function vitest(project) {
   const reporters = reportDir
     ? ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reportDir, `${project}.json`)}`]
     : [];
@@ -106,26 +97,9 @@ function vitest(project, prefix) {
       ...reporters,
       ...args,
     ],
-    {
-      stdio: ['ignore', prefix ? 'pipe' : 'inherit', prefix ? 'pipe' : 'inherit'],
-      env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp, GAUNTLET_QUIET_LANE: quietMarker },
-    },
+    { stdio: 'inherit', env: { ...process.env, GAUNTLET_TEST_TMPDIR: tmp, TMPDIR: tmp } },
   );
   running.add(child);
-  if (prefix) {
-    for (const [from, to] of /** @type {const} */ ([
-      [child.stdout, process.stdout],
-      [child.stderr, process.stderr],
-    ])) {
-      let rest = '';
-      from?.on('data', (chunk) => {
-        const lines = (rest + chunk.toString()).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) to.write(`${prefix} ${line}\n`);
-      });
-      from?.on('end', () => rest && to.write(`${prefix} ${rest}\n`));
-    }
-  }
   return new Promise((resolve) =>
     child.once('close', (code) => {
       running.delete(child);
@@ -135,13 +109,10 @@ function vitest(project, prefix) {
 }
 
 if (reportDir) mkdirSync(reportDir, { recursive: true });
-const unit = await vitest('unit', undefined);
-if (interrupted) process.exit(130);
-mkdirSync(quietMarker);
-const quiet = vitest('integration-quiet', '[quiet]').then((code) => {
-  rmSync(quietMarker, { recursive: true, force: true });
-  return code;
-});
-const shared = vitest('integration', '[shared]');
-const codes = [unit, ...(await Promise.all([quiet, shared]))];
+/** @type {number[]} */
+const codes = [];
+for (const project of ['unit', 'integration-quiet', 'integration']) {
+  codes.push(await vitest(project));
+  if (interrupted) break;
+}
 process.exitCode = interrupted ? 130 : (codes.find((code) => code !== 0) ?? 0);

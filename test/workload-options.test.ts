@@ -10,13 +10,10 @@ import { runCli } from './support/cli.js';
 // worker, so every request meets the same prefix cache (the batcher does not route by prefix).
 const home = mkdtempSync(join(tmpdir(), 'gauntlet-workload-'));
 const env = { GAUNTLET_HOME: home };
-// A 10 s registration lease instead of 3 s: under npm test this file runs beside the quiet lane at the
-// idle CPU class, where a stall of seconds can outlast a 3 s lease and take a worker out of rotation, which
-// is the failover the chaos tests cover, not what these tests check.
 const config = join(home, 'one-gpu.yaml');
 writeFileSync(
   config,
-  'etcd:\n  members: 1\n  lease_ttl_s: 10\nbatchers:\n  replicas: 1\nnodes:\n  - name: node-a\n    gpus: 1\n',
+  'etcd:\n  members: 1\nbatchers:\n  replicas: 1\nnodes:\n  - name: node-a\n    gpus: 1\n',
 );
 // The prefix comparison runs on a GPU 3x slower: seconds of simulated GPU time per request, so that the
 // shared 2-core host's own delays (hundreds of ms when it is busy) cannot decide the comparison.
