@@ -34,7 +34,7 @@ export default defineConfig({
     globalSetup: ['test/support/private-tmpdir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Vitest reads the sequencer from the root config only; it reorders the shared integration files alone.
+    // Vitest reads the sequencer from the root config only; it moves only the kind files (all in `integration`).
     sequence: { sequencer: SpreadSequencer },
     projects: [
       {
