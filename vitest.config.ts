@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { quietIntegrationFiles } from './test/support/lanes.js';
+import { preciseIntegrationFiles, quietIntegrationFiles } from './test/support/lanes.js';
 import SpreadSequencer from './test/support/spread-sequencer.js';
 
 /**
@@ -23,9 +23,10 @@ const ignored = ['node_modules/**', 'dist/**', '.tools/**'];
 
 // Integration tests start real etcd and real processes; forks (not threads) so that a crashed test file
 // takes its children with it (they run under PR_SET_PDEATHSIG, see core/process/supervised-process.ts).
-// `vitest run` without --project runs every project in three groups, one after the other: the unit files,
-// then the quiet integration files one at a time, then the others two at a time (test/support/lanes.ts
-// says which is which, and why). `npm test` (bin/test.js) runs the same three, one vitest run each.
+// `vitest run` without --project runs every project in four groups, one after the other: the unit files,
+// then the precise integration files one at a time, the quiet ones two at a time, then the others two at a
+// time (test/support/lanes.ts says which is which, and why). `npm test` (bin/test.js) runs the same four,
+// one vitest run each.
 const integration = ['test/**/*.test.ts', ...realProcessTests];
 export default defineConfig({
   test: {
@@ -53,12 +54,24 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'integration-precise',
+          include: preciseIntegrationFiles,
+          exclude: ignored,
+          sequence: { groupOrder: 1 },
+          // One file at a time: they judge the harness's own timing to tens of ms, which a neighbour moves.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration-quiet',
           include: quietIntegrationFiles,
           exclude: ignored,
-          sequence: { groupOrder: 1 },
-          // One file at a time: they judge latency, which a neighbour would disturb.
-          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          // Two files at a time: they judge latency against the SLOs, each keeping about a quarter of a
+          // 2-core host busy; a shared-group neighbour is heavier (containers, clusters, static checks).
+          maxWorkers: 2,
         },
       },
       {
@@ -66,10 +79,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: integration,
-          exclude: [...ignored, ...quietIntegrationFiles],
-          sequence: { groupOrder: 2 },
+          exclude: [...ignored, ...preciseIntegrationFiles, ...quietIntegrationFiles],
+          sequence: { groupOrder: 3 },
           // Two at a time: mechanics with loosened latency bounds, mostly waiting on processes, containers
-          // and clusters; on a 2-core host a third would starve the other two.
+          // and clusters; on a 2-core host a third starved the other two (support/lanes.ts).
           maxWorkers: 2,
         },
       },

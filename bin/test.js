@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm test` after setup: the vitest projects one after the other, one vitest run each: unit, then the
-// quiet integration files (one at a time, the host to themselves: they judge latency), then the shared ones
-// (two at a time). test/support/lanes.ts says which file is in which group, and why the groups do not run
-// side by side. The same order as a plain `vitest run`; run from here so that the run's private TMPDIR is
+// precise integration files (one at a time: they judge the harness's own timing), the quiet ones (two at a
+// time: they judge latency), then the shared ones (two at a time). test/support/lanes.ts says which file is
+// in which group, and why the groups do not run side by side. The same order as a plain `vitest run`; run from here so that the run's private TMPDIR is
 // made and removed here, also after Ctrl-C, once the processes of an interrupted run have stopped.
 // Extra arguments go to every vitest run (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also
 // writes vitest's JSON report there (<project>.json), which .ci/run adds up.
@@ -111,7 +111,7 @@ function vitest(project) {
 if (reportDir) mkdirSync(reportDir, { recursive: true });
 /** @type {number[]} */
 const codes = [];
-for (const project of ['unit', 'integration-quiet', 'integration']) {
+for (const project of ['unit', 'integration-precise', 'integration-quiet', 'integration']) {
   codes.push(await vitest(project));
   if (interrupted) break;
 }

@@ -196,8 +196,8 @@ function runShortened(stack: StackHandle, id: Row['experiment'], dir: string) {
 }
 
 // On by default (about 4 minutes): every verdict must be able to fail, and this is where each planted defect
-// shows it does. It is a quiet integration file (support/lanes.ts): no other file at normal CPU priority
-// runs beside it; a run that is no evidence either way (noEvidence) is tried once more.
+// shows it does. It is a quiet integration file (support/lanes.ts): at most one other latency file runs
+// beside it, no container or cluster file; a run that is no evidence either way (noEvidence) is tried once more.
 // GAUNTLET_DAMAGE_MATRIX=0 skips it, visibly.
 const matrixEnabled = process.env.GAUNTLET_DAMAGE_MATRIX !== '0';
 
