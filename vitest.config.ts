@@ -58,7 +58,8 @@ export default defineConfig({
           include: preciseIntegrationFiles,
           exclude: ignored,
           sequence: { groupOrder: 1 },
-          // One file at a time: they judge the harness's own timing to tens of ms, which a neighbour moves.
+          // One file at a time: they judge the harness's own timing to tens of ms, or drive the generator so
+          // hard that its schedule decides the verdict; a neighbour's burst moves either.
           fileParallelism: false,
         },
       },

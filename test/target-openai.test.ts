@@ -12,7 +12,9 @@ import { runCli } from './support/cli.js';
  * bearer key (the stand-in engine, 30 ms to the first token, 10 ms between tokens). The default mix moves to
  * the OpenAI routes, the SLO on `/infer` (no traffic by design) is not_applicable, and a healthy server
  * passes with exit 0. The rate and duration hold the ~3,900 clean requests the default error-rate SLO
- * (< 0.1 %) needs to decide, in 30 s instead of the 90 s at 50 req/s a user would run.
+ * (< 0.1 %) needs to decide, in 30 s instead of the 90 s at 50 req/s a user would run. At that rate the
+ * generator needs the host to itself (a send 100 ms late makes the latency verdicts inconclusive): it is a
+ * precise integration file (support/lanes.ts), run alone.
  */
 const apiKey = 'test-key';
 let engine: StandInEngine;
