@@ -3,8 +3,9 @@
 // `npm test` after setup: the vitest projects one after the other, one vitest run each: unit, then the
 // precise integration files (one at a time: they judge the harness's own timing), the quiet ones (two at a
 // time: they judge latency), then the shared ones (two at a time). test/support/lanes.ts says which file is
-// in which group, and why the groups do not run side by side. The same order as a plain `vitest run`; run from here so that the run's private TMPDIR is
-// made and removed here, also after Ctrl-C, once the processes of an interrupted run have stopped.
+// in which group, and why the groups do not run side by side. The same order as a plain `vitest run`; run
+// from here so that the run's private TMPDIR is made and removed here, also after Ctrl-C, once the
+// processes of an interrupted run have stopped.
 // Extra arguments go to every vitest run (a file filter, say). GAUNTLET_TEST_REPORT_DIR: each run also
 // writes vitest's JSON report there (<project>.json), which .ci/run adds up.
 import { spawn } from 'node:child_process';
