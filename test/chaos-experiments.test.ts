@@ -5,9 +5,7 @@ import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
 import { runExperiment } from '../chaos/run-experiment.js';
 import { FetchLoad } from '../chaos/testing/fetch-load.js';
 import type { StackHandle } from '../core/platform/platform.js';
-import { serverSeries } from '../pipeline/steps/server-series.js';
-import { startScrapes } from '../pipeline/steps/start-scrapes.js';
-import { overloadsInSeries } from '../reports/slo/host-overload.js';
+import { scrapeHostOverloads } from './support/host-overload-scrapes.js';
 import { aliveProcesses, upLocalStack, useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
 
@@ -58,15 +56,14 @@ describe('shipped chaos experiments on the real local stack', () => {
     it(`${id}: meets its documented expectations and leaves nothing behind`, async () => {
       const s = stack as StackHandle;
       // The services' event-loop delay, as a run scrapes it: a starved host makes windows inconclusive.
-      const scraper = startScrapes(s);
+      await using scrapes = scrapeHostOverloads(s);
       const experiment = shortened(shippedExperiment(id));
       const result = await runExperiment(experiment, {
         stack: s,
         load: new FetchLoad({ model: s.config.model_name, maxTokens: 8 }),
         outDir: join(s.runDir, 'chaos', id),
-        hostOverloads: () => overloadsInSeries(serverSeries(scraper.points, 0, 1_000).series, 1),
+        hostOverloads: scrapes.hostOverloads,
       });
-      await scraper.stop();
       const fault = result.faults[0];
       const summary = JSON.stringify({
         status: result.status,

@@ -24,6 +24,7 @@ import { stackObjectsFor } from '../platforms/kind/stack-objects.js';
 import { runCli } from './support/cli.js';
 import { completion } from './support/completion.js';
 import { type HeldLock, holdLock } from './support/host-lock.js';
+import { scrapeHostOverloads } from './support/host-overload-scrapes.js';
 import { kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
@@ -324,10 +325,13 @@ function shortWorkerKill(): Experiment {
 }
 
 async function expectWorkerKillHeld(stack: StackHandle): Promise<void> {
+  // Judged by the run's host-overload rule, as a user's run is (test/support/host-overload-scrapes.ts).
+  await using scrapes = scrapeHostOverloads(stack);
   const result = await runExperiment(shortWorkerKill(), {
     stack,
     load: new FetchLoad({ model: stack.config.model_name }),
     outDir: join(stack.runDir, 'chaos', 'worker-kill'),
+    hostOverloads: scrapes.hostOverloads,
   });
   const fault = result.faults[0];
   const summary = JSON.stringify({

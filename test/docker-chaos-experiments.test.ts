@@ -9,6 +9,7 @@ import type { StackHandle } from '../core/platform/platform.js';
 import { DockerPlatform } from '../platforms/docker/docker-platform.js';
 import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
 import { dockerSkipReason } from './support/docker-engine.js';
+import { scrapeHostOverloads } from './support/host-overload-scrapes.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
 
@@ -87,10 +88,13 @@ describe.skipIf(skip !== undefined)(
         const s = stack;
         await warmUp(s);
         const experiment = shortened(shippedExperiment(id));
+        // Judged by the run's host-overload rule, as a user's run is (test/support/host-overload-scrapes.ts).
+        await using scrapes = scrapeHostOverloads(s);
         const result = await runExperiment(experiment, {
           stack: s,
           load: new FetchLoad({ model: s.config.model_name }),
           outDir: join(s.runDir, 'chaos', id),
+          hostOverloads: scrapes.hostOverloads,
         });
         const fault = result.faults[0];
         const summary = JSON.stringify({

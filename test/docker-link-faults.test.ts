@@ -15,6 +15,7 @@ import { DockerPlatform } from '../platforms/docker/docker-platform.js';
 import { leftByLabel } from '../platforms/docker/stack/cleanup-by-label.js';
 import { labelKeys } from '../platforms/docker/stack/labels.js';
 import { dockerSkipReason } from './support/docker-engine.js';
+import { scrapeHostOverloads } from './support/host-overload-scrapes.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
 
@@ -244,10 +245,13 @@ describe.skipIf(skip !== undefined)(`docker link faults${skip ? ` (skipped: ${sk
       faultAt: 7,
       faultDurationS: 8,
     });
+    // Judged by the run's host-overload rule, as a user's run is (test/support/host-overload-scrapes.ts).
+    await using scrapes = scrapeHostOverloads(stack);
     const result = await runExperiment(experiment, {
       stack,
       load: new FetchLoad({ model: stack.config.model_name }),
       outDir: join(stack.runDir, 'chaos', 'network-delay'),
+      hostOverloads: scrapes.hostOverloads,
       ...(stack.links ? { links: stack.links } : {}),
     });
     const fault = result.faults[0];
