@@ -13,8 +13,8 @@ const sh = async (file: string, args: string[]) => (await promisify(execFile)(fi
 
 // A harness that dies leaves its kind cluster running (nothing in it dies with the harness's process):
 // `gauntlet down` finds it through the run's record and deletes it with its host routes. The harness dies
-// mid-bring-up, as soon as its cluster is up and before the stack's pods are: the run's record exists
-// from before the cluster did. Needs dist/.
+// mid-bring-up, as soon as its cluster is created and the host routes to its pods are in, before its
+// nodes and the stack's pods are ready: the run's record exists from before the cluster did. Needs dist/.
 describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skipped: ${skip})` : ''}`, () => {
   // One kind cluster of this run's tests at a time (the integration files run two at a time).
   let kindLock: HeldLock | undefined;
@@ -32,15 +32,22 @@ describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skippe
       const timer = setTimeout(() => reject(new Error(`no cluster in 600 s\n${stderr}`)), 600_000);
       child.stderr?.on('data', (d: Buffer) => {
         stderr += d.toString();
-        const ready = /^kind cluster (gauntlet-\S+) ready/m.exec(stderr);
-        if (ready?.[1]) {
+        const created = /^kind create cluster (gauntlet-\S+): /m.exec(stderr);
+        if (created?.[1]) {
           clearTimeout(timer);
-          resolve(ready[1]);
+          resolve(created[1]);
         }
       });
     });
     const nodes = () => sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`]);
     expect((await nodes()).trim().split('\n')).toHaveLength(2);
+    // The routes go in a few seconds after the cluster is created (each node's pod CIDR, once assigned);
+    // nothing announces them, so look every 200 ms, for at most 60 s.
+    const podRoutes = /^10\.24\d\.\d+\.0\/24 via 172\./m;
+    for (const deadline = Date.now() + 60_000; !podRoutes.test(await sh('ip', ['route'])); ) {
+      if (Date.now() > deadline) throw new Error('no host route to the cluster pods within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect((await nodes()).trim(), 'the cluster outlives its harness').not.toBe('');
@@ -49,7 +56,7 @@ describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skippe
     expect(down.code, down.stderr).toBe(0);
     expect(down.stdout).toMatch(/orphaned/);
     expect(await nodes()).toBe('');
-    expect(await sh('ip', ['route'])).not.toMatch(/^10\.24\d\.\d+\.0\/24 via 172\./m);
+    expect(await sh('ip', ['route'])).not.toMatch(podRoutes);
     expect((await runCli(['status'], env)).stdout).toMatch(/no stack is running/);
   }, 900_000);
 });

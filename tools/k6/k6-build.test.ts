@@ -190,11 +190,10 @@ describe.skipIf(!hasK6)(
           gaps.push((r.events[i]?.atMs ?? 0) - (r.events[i - 1]?.atMs ?? 0));
         }
       }
-      // Timers on a busy 2-core machine run late, never early: bound each gap loosely, the median tightly.
-      for (const gap of gaps) {
-        expect(gap).toBeGreaterThan(EVENT_GAP_MS * 0.6);
-        expect(gap).toBeLessThan(EVENT_GAP_MS * 4);
-      }
+      // Each event is stamped when it arrives: the stamps never go back, and the median gap is the server's
+      // spacing (a stream stamped at its end would have gaps of ~0). Single gaps are not bounded: on a busy
+      // 2-core host one late event shortens the gap after it (one read 1 ms against the 20 ms spacing).
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(0);
       expect(median(gaps)).toBeGreaterThan(EVENT_GAP_MS * 0.9);
       expect(median(gaps)).toBeLessThan(EVENT_GAP_MS * 1.75);
 
