@@ -35,7 +35,7 @@ export default defineConfig({
     globalSetup: ['test/support/private-tmpdir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Vitest reads the sequencer from the root config only; it moves only the kind files (all in `integration`).
+    // Vitest reads the sequencer from the root config only: it orders the quiet files and spreads the kind files.
     sequence: { sequencer: SpreadSequencer },
     projects: [
       {
