@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,10 +38,21 @@ function gate(out: string, extra: string[] = []) {
 
 describe('gauntlet gate', () => {
   let healthy: Awaited<ReturnType<typeof gate>>;
+  let firstInconclusive: Awaited<ReturnType<typeof gate>> | undefined;
   let slow: Awaited<ReturnType<typeof gate>>;
 
   beforeAll(async () => {
-    healthy = await gate(healthyDir, hasPrometheus ? ['--prometheus'] : []);
+    const prometheus = hasPrometheus ? ['--prometheus'] : [];
+    healthy = await gate(healthyDir, prometheus);
+    // A healthy stack must never fail. The quick suite holds about the 563 samples a p99's interval needs,
+    // so two slow answers (a neighbour's burst on this shared host) leave the interval open: exit 2,
+    // inconclusive, saying how many samples would decide. That is the honest answer, not a defect (one CI
+    // run read p99 196 ms, interval [189, 349] ms at n=601); the gate then runs once more and must pass.
+    if (healthy.code === 2) {
+      firstInconclusive = healthy;
+      renameSync(healthyDir, `${healthyDir}-inconclusive`);
+      healthy = await gate(healthyDir, prometheus);
+    }
     // The planted regression: every GPU step 4x slower, through the stack's own config. Its gate sends
     // /infer alone: the suite is then sized for one p99 instead of two (35 s of load instead of 58 s), and
     // the SLO it must fail is that one; the stream's SLO is not_applicable, which this test does not judge.
@@ -51,6 +62,11 @@ describe('gauntlet gate', () => {
   }, 400_000);
 
   it('passes a healthy stack with exit 0 and writes all four reports', () => {
+    if (firstInconclusive) {
+      const first = firstInconclusive.stdout;
+      expect(first, first).toMatch(/^verdict: INCONCLUSIVE/m);
+      expect(first, first).not.toMatch(/^\s+fail\s/m);
+    }
     expect(healthy.code, healthy.stdout + healthy.stderr).toBe(0);
     expect(healthy.stdout).toMatch(/^verdict: PASS/m);
     for (const file of ['run.json', 'junit.xml', 'summary.md', 'report.html']) {

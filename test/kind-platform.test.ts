@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Experiment } from '../chaos/experiment/experiment-schema.js';
 import { shippedExperiment } from '../chaos/experiments/shipped-experiments.js';
@@ -18,7 +16,7 @@ import { renderKustomization } from '../platforms/kind/kustomize-render.js';
 import { completion } from './support/completion.js';
 import { type HeldLock, holdLock } from './support/host-lock.js';
 import { scrapeHostOverloads } from './support/host-overload-scrapes.js';
-import { kindSkipReason } from './support/kind-cluster.js';
+import { hostRoutesVia, kindNodeContainers, kindNodeIps, kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
 
@@ -31,7 +29,6 @@ import { shortenedExperiment } from './support/shortened-experiment.js';
  * about stays: each fault's mechanics through the Kubernetes API, failed requests, detection, recovery.
  */
 const skip = await kindSkipReason();
-const sh = async (file: string, args: string[]) => (await promisify(execFile)(file, args)).stdout;
 
 const shortened = (experiment: Experiment): Experiment =>
   shortenedExperiment(experiment, {
@@ -46,6 +43,7 @@ const shortened = (experiment: Experiment): Experiment =>
 describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let stack: StackHandle | undefined;
   let clusterName = '';
+  let nodeIps: string[] = [];
   let kindLock: HeldLock | undefined;
 
   beforeAll(async () => {
@@ -57,6 +55,7 @@ describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${ski
       log: (line) => lines.push(line),
     });
     clusterName = `gauntlet-${stack.runId}`;
+    nodeIps = await kindNodeIps(clusterName);
     process.stderr.write(`kind bring-up:\n  ${lines.join('\n  ')}\n`);
   }, 900_000);
 
@@ -65,10 +64,9 @@ describe.skipIf(skip !== undefined)(`the kind platform${skip ? ` (skipped: ${ski
     await stack?.down();
     if (!clusterName) return;
     // Nothing left: no cluster, no node container, no host route to its pods, no kubeconfig entry.
-    expect(await sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${clusterName}`])).toBe(
-      '',
-    );
-    expect(await sh('ip', ['route'])).not.toMatch(/^10\.24\d\.\d+\.0\/24 via 172\./m);
+    expect(await kindNodeContainers(clusterName)).toEqual([]);
+    expect(nodeIps).not.toEqual([]);
+    expect(await hostRoutesVia(nodeIps)).toEqual([]);
     const kubeconfig = await readFile(join(homedir(), '.kube', 'config'), 'utf8').catch(() => '');
     expect(kubeconfig).not.toContain(clusterName);
   }, 300_000);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli, writeSmallConfig } from './support/cli.js';
 import { type HeldLock, holdLock } from './support/host-lock.js';
-import { kindSkipReason } from './support/kind-cluster.js';
+import { hostRoutesVia, kindNodeContainers, kindNodeIps, kindSkipReason } from './support/kind-cluster.js';
 
 const skip = await kindSkipReason();
 const sh = async (file: string, args: string[]) => (await promisify(execFile)(file, args)).stdout;
@@ -27,36 +27,49 @@ describe.skipIf(skip !== undefined)(`kind: nothing left behind${skip ? ` (skippe
     const home = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
     const env = { GAUNTLET_HOME: home };
     const child = spawnCli(['up', '--platform', 'kind', '--config', writeSmallConfig(home)], env);
-    const cluster = await new Promise<string>((resolve, reject) => {
+    let downed = false;
+    try {
       let stderr = '';
-      const timer = setTimeout(() => reject(new Error(`no cluster in 600 s\n${stderr}`)), 600_000);
-      child.stderr?.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const created = /^kind create cluster (gauntlet-\S+): /m.exec(stderr);
-        if (created?.[1]) {
-          clearTimeout(timer);
-          resolve(created[1]);
-        }
+      const cluster = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no cluster in 600 s\n${stderr}`)), 600_000);
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          const created = /^kind create cluster (gauntlet-\S+): /m.exec(stderr);
+          if (created?.[1]) {
+            clearTimeout(timer);
+            resolve(created[1]);
+          }
+        });
       });
-    });
-    const nodes = () => sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`]);
-    expect((await nodes()).trim().split('\n')).toHaveLength(2);
-    // The routes go in a few seconds after the cluster is created (each node's pod CIDR, once assigned);
-    // nothing announces them, so look every 200 ms, for at most 60 s.
-    const podRoutes = /^10\.24\d\.\d+\.0\/24 via 172\./m;
-    for (const deadline = Date.now() + 60_000; !podRoutes.test(await sh('ip', ['route'])); ) {
-      if (Date.now() > deadline) throw new Error('no host route to the cluster pods within 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect((await nodes()).trim(), 'the cluster outlives its harness').not.toBe('');
+      const nodes = await kindNodeContainers(cluster);
+      expect(nodes).toHaveLength(2);
+      const nodeIps = await kindNodeIps(cluster);
+      // One route per node, a few seconds after the cluster is created (each node's pod CIDR, once
+      // assigned); nothing announces them, so look every 200 ms, for at most 60 s.
+      for (const deadline = Date.now() + 60_000; (await hostRoutesVia(nodeIps)).length < nodes.length; ) {
+        if (Date.now() > deadline) {
+          const routes = await sh('ip', ['route']);
+          throw new Error(
+            `no host route to each node's pods within 60 s (nodes ${nodeIps.join(', ')}):\n${routes}\nharness:\n${stderr}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(await kindNodeContainers(cluster), 'the cluster outlives its harness').not.toEqual([]);
 
-    const down = await runCli(['down'], env, 300_000);
-    expect(down.code, down.stderr).toBe(0);
-    expect(down.stdout).toMatch(/orphaned/);
-    expect(await nodes()).toBe('');
-    expect(await sh('ip', ['route'])).not.toMatch(podRoutes);
-    expect((await runCli(['status'], env)).stdout).toMatch(/no stack is running/);
+      const down = await runCli(['down'], env, 300_000);
+      downed = true;
+      expect(down.code, down.stderr).toBe(0);
+      expect(down.stdout).toMatch(/orphaned/);
+      expect(await kindNodeContainers(cluster)).toEqual([]);
+      expect(await hostRoutesVia(nodeIps)).toEqual([]);
+      expect((await runCli(['status'], env)).stdout).toMatch(/no stack is running/);
+    } finally {
+      // Whatever failed above, the cluster goes: a failed test must not leave one running.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (!downed) await runCli(['down'], env, 300_000);
+    }
   }, 900_000);
 });
