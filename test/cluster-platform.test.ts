@@ -25,7 +25,7 @@ import { runCli } from './support/cli.js';
 import { completion } from './support/completion.js';
 import { type HeldLock, holdLock } from './support/host-lock.js';
 import { scrapeHostOverloads } from './support/host-overload-scrapes.js';
-import { kindSkipReason } from './support/kind-cluster.js';
+import { kindNodeContainers, kindSkipReason } from './support/kind-cluster.js';
 import { useTempGauntletHome } from './support/local-stack.js';
 import { shortenedExperiment } from './support/shortened-experiment.js';
 
@@ -91,9 +91,7 @@ describe.skipIf(skip !== undefined)(`the cluster platform${skip ? ` (skipped: ${
     await stack?.down();
     await cluster?.delete();
     if (cluster) {
-      expect(
-        await sh('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster.name}`]),
-      ).toBe('');
+      expect(await kindNodeContainers(cluster.name)).toEqual([]);
     }
   }, 300_000);
 
